@@ -1,0 +1,162 @@
+package dev.terminus.proxy.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.terminus.proxy.http.RouteAction;
+import dev.terminus.proxy.tls.SecurityPolicy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the proxy's YAML configuration into an immutable {@link ProxyConfig}: parse, apply
+ * defaults, validate once. Every refusal names the file, the key and what was expected.
+ * Certificate files are only resolved here; reading and checking them is the TLS layer's job.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    /** Loads and validates the file; throws with one clear message if anything is wrong. */
+    public static ProxyConfig load(Path file) throws ConfigException {
+        String name = file.toString();
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(name + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : ""));
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot read: " + describe(e));
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            throw new ConfigException(name + ": empty (expected: a mapping with 'listeners')");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(new YamlNode(name, "", root), base, file);
+    }
+
+    static String describe(IOException e) {
+        String type = e.getClass().getSimpleName();
+        return switch (type) {
+            case "NoSuchFileException" -> "no such file";
+            case "AccessDeniedException" -> "permission denied";
+            default -> e.getMessage() == null ? type : e.getMessage();
+        };
+    }
+
+    private static ProxyConfig parse(YamlNode root, Path base, Path source) throws ConfigException {
+        root.onlyKeys(Set.of("admin", "listeners", "limits"));
+
+        ProxyConfig.Admin admin = new ProxyConfig.Admin(ProxyConfig.Admin.DEFAULT_ADDRESS,
+                ProxyConfig.Admin.DEFAULT_PORT);
+        YamlNode a = root.object("admin");
+        if (a != null) {
+            a.onlyKeys(Set.of("address", "port"));
+            admin = new ProxyConfig.Admin(a.string("address", ProxyConfig.Admin.DEFAULT_ADDRESS),
+                    a.integer("port", ProxyConfig.Admin.DEFAULT_PORT, 0, 65_535));
+        }
+
+        ProxyConfig.Limits limits = ProxyConfig.Limits.defaults();
+        YamlNode l = root.object("limits");
+        if (l != null) {
+            l.onlyKeys(Set.of("max-connections", "handshake-timeout", "max-client-hello-bytes"));
+            limits = new ProxyConfig.Limits(
+                    l.integer("max-connections", limits.maxConnections(), 1, 10_000_000),
+                    l.duration("handshake-timeout", limits.handshakeTimeout(), Duration.ofMillis(100),
+                            Duration.ofMinutes(5)),
+                    // A ClientHello with post-quantum key shares and many extensions is ~2 KiB;
+                    // 512 bytes is the smallest real one, 64 KiB the most a TLS record chain should need.
+                    l.integer("max-client-hello-bytes", limits.maxClientHelloBytes(), 512, 65_536));
+        }
+
+        List<YamlNode> ls = root.list("listeners");
+        if (ls.isEmpty()) {
+            throw root.error("listeners: missing or empty (expected: at least one listener)");
+        }
+        List<ProxyConfig.Listener> listeners = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> endpoints = new HashSet<>();
+        for (YamlNode n : ls) {
+            ProxyConfig.Listener listener = listener(n, base);
+            if (!names.add(listener.name())) {
+                throw n.error("name", "'" + listener.name() + "'", "a name no other listener has");
+            }
+            if (listener.port() != 0 && !endpoints.add(listener.address() + ":" + listener.port())) {
+                throw n.error("port", listener.port(), "an address:port no other listener uses");
+            }
+            listeners.add(listener);
+        }
+        return new ProxyConfig(source, admin, listeners, limits);
+    }
+
+    private static ProxyConfig.Listener listener(YamlNode n, Path base) throws ConfigException {
+        n.onlyKeys(Set.of("name", "address", "port", "policy", "strict-sni", "default-certificate",
+                "certificates", "action"));
+        String name = n.requiredString("name");
+        String address = n.string("address", ProxyConfig.Listener.DEFAULT_ADDRESS);
+        int port = n.requiredInteger("port", 0, 65_535);
+        String policy = n.string("policy", SecurityPolicy.DEFAULT.policyName());
+        if (SecurityPolicy.byName(policy) == null) {
+            throw n.error("policy", "'" + policy + "'", "one of " + SecurityPolicy.names());
+        }
+        boolean strict = n.bool("strict-sni", false);
+
+        List<ProxyConfig.Certificate> certs = new ArrayList<>();
+        Set<String> certNames = new HashSet<>();
+        for (YamlNode c : n.list("certificates")) {
+            c.onlyKeys(Set.of("name", "chain", "key"));
+            String chain = c.requiredString("chain");
+            String certName = c.string("name", stripExtension(Path.of(chain).getFileName().toString()));
+            if (!certNames.add(certName)) {
+                throw c.error("name", "'" + certName + "'", "a name no other certificate of this listener has");
+            }
+            certs.add(new ProxyConfig.Certificate(certName, base.resolve(chain).normalize(),
+                    base.resolve(c.requiredString("key")).normalize()));
+        }
+        if (certs.isEmpty()) {
+            throw n.error("certificates: missing or empty (expected: at least one chain and key)");
+        }
+        String def = n.string("default-certificate", certs.get(0).name());
+        if (!certNames.contains(def)) {
+            throw n.error("default-certificate", "'" + def + "'", "the name of one of this listener's certificates "
+                    + certNames);
+        }
+        return new ProxyConfig.Listener(name, address, port, policy, strict, def, certs, action(n));
+    }
+
+    private static RouteAction action(YamlNode n) throws ConfigException {
+        YamlNode a = n.object("action");
+        if (a == null) {
+            throw n.error("action: missing (expected: forward or fixed-response)");
+        }
+        a.onlyKeys(Set.of("forward", "fixed-response"));
+        YamlNode f = a.object("forward");
+        YamlNode r = a.object("fixed-response");
+        if ((f == null) == (r == null)) {
+            throw a.error("expected exactly one of forward, fixed-response");
+        }
+        if (f != null) {
+            f.onlyKeys(Set.of("host", "port"));
+            return new RouteAction.Forward(f.requiredString("host"), f.requiredInteger("port", 1, 65_535));
+        }
+        r.onlyKeys(Set.of("status", "content-type", "body"));
+        return new RouteAction.FixedResponse(r.integer("status", 200, 200, 599),
+                r.string("content-type", "text/plain; charset=utf-8"), r.string("body", ""));
+    }
+
+    private static String stripExtension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+}

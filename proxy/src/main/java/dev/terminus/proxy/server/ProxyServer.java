@@ -1,0 +1,129 @@
+package dev.terminus.proxy.server;
+
+import dev.terminus.proxy.config.ProxyConfig;
+import dev.terminus.proxy.runtime.ProxyRuntime;
+import dev.terminus.proxy.runtime.SnapshotHolder;
+import dev.terminus.proxy.tls.HandshakeCallback;
+import dev.terminus.proxy.tls.HandshakeObserver;
+import dev.terminus.proxy.tls.SniCertificateSelector;
+import dev.terminus.proxy.tls.TlsMetrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Binds the TLS listeners and wires each accepted connection: connection cap, SNI certificate
+ * selection, handshake observation, then the application protocol. Connections read the
+ * listener's state from the current snapshot once, at their ClientHello.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final List<Channel> channels;
+    private final Map<String, InetSocketAddress> bound;
+
+    private ProxyServer(EventLoopGroup acceptors, EventLoopGroup workers, List<Channel> channels,
+                        Map<String, InetSocketAddress> bound) {
+        this.acceptors = acceptors;
+        this.workers = workers;
+        this.channels = channels;
+        this.bound = bound;
+    }
+
+    /**
+     * Binds every listener of the runtime's current configuration.
+     *
+     * @param callbacks gives each listener (by name) what installs the application protocol
+     * @throws ServerStartException naming the listener and address when a bind fails
+     */
+    public static ProxyServer start(ProxyRuntime runtime, Transport transport, EventLoopGroup workers,
+                                    TlsMetrics metrics, Function<String, HandshakeCallback> callbacks)
+            throws ServerStartException {
+        ProxyConfig config = runtime.snapshots().current().config();
+        ProxyConfig.Limits limits = config.limits();
+        EventLoopGroup acceptors = transport.newGroup(1);
+        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics);
+        SnapshotHolder holder = runtime.snapshots();
+        List<Channel> channels = new ArrayList<>();
+        Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+        try {
+            for (ProxyConfig.Listener l : config.listeners()) {
+                String name = l.name();
+                HandshakeCallback callback = callbacks.apply(name);
+                long timeoutMillis = limits.handshakeTimeout().toMillis();
+                ServerBootstrap b = new ServerBootstrap()
+                        .group(acceptors, workers)
+                        .channel(transport.serverChannel())
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast("limit", limiter)
+                                        .addLast("sni", new SniCertificateSelector(
+                                                () -> holder.current().listener(name).tls(), metrics,
+                                                limits.maxClientHelloBytes(), timeoutMillis))
+                                        .addLast("handshake", new HandshakeObserver(name, metrics, callback));
+                            }
+                        });
+                InetSocketAddress address = new InetSocketAddress(l.address(), l.port());
+                Channel ch;
+                try {
+                    ch = b.bind(address).sync().channel();
+                } catch (Exception e) {
+                    String why = e instanceof BindException || String.valueOf(e.getMessage()).contains("in use")
+                            ? "address already in use" : String.valueOf(e.getMessage());
+                    throw new ServerStartException("listener '" + name + "': cannot bind " + l.address() + ":"
+                            + l.port() + ": " + why, e);
+                }
+                channels.add(ch);
+                bound.put(name, (InetSocketAddress) ch.localAddress());
+                log.info("listener '{}' on {} ({}, policy {}, strict SNI {})", name, ch.localAddress(),
+                        transport.name(), l.policy(), l.strictSni());
+            }
+        } catch (ServerStartException e) {
+            channels.forEach(Channel::close);
+            acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        runtime.serving(true);
+        return new ProxyServer(acceptors, workers, channels, bound);
+    }
+
+    /** Returns the bound address of each listener, by name (port 0 resolved). */
+    public Map<String, InetSocketAddress> bound() {
+        return bound;
+    }
+
+    /** Stops accepting; connections in flight are left to the worker group's shutdown. */
+    @Override
+    public void close() {
+        for (Channel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Reports a listener that could not start, naming it and its address. */
+    public static final class ServerStartException extends Exception {
+        public ServerStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

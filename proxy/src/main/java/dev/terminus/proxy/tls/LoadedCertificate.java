@@ -1,0 +1,44 @@
+package dev.terminus.proxy.tls;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Holds a parsed and checked certificate chain with its key, before the TLS provider turns it
+ * into key material. Short-lived: built while a snapshot is assembled, then dropped, so that
+ * 100,000 certificates do not keep 100,000 parsed Java certificates on the heap.
+ *
+ * @param name        the configuration name of the certificate
+ * @param chain       leaf first
+ * @param key         the leaf's private key
+ * @param source      where it came from, for the inventory and error messages
+ * @param names       the DNS names it answers for, normalised; may hold wildcards
+ * @param keyType     ACM-style key algorithm name, e.g. {@code EC_prime256v1}, {@code RSA_2048}
+ * @param fingerprint SHA-256 over the chain and key bytes; equal fingerprints mean the same
+ *                    material, so a reload can keep the key material it already built
+ */
+public record LoadedCertificate(String name, X509Certificate[] chain, PrivateKey key, String source,
+                                List<String> names, String keyType, String fingerprint) {
+
+    public X509Certificate leaf() {
+        return chain[0];
+    }
+
+    public boolean isEcdsa() {
+        return keyType.startsWith("EC_");
+    }
+
+    public String serialHex() {
+        return leaf().getSerialNumber().toString(16);
+    }
+
+    public Instant notBefore() {
+        return leaf().getNotBefore().toInstant();
+    }
+
+    public Instant notAfter() {
+        return leaf().getNotAfter().toInstant();
+    }
+}
