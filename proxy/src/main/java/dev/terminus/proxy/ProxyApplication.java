@@ -1,0 +1,191 @@
+package dev.terminus.proxy;
+
+import dev.terminus.proxy.admin.AdminServer;
+import dev.terminus.proxy.config.ProxyConfig;
+import dev.terminus.proxy.http.ConnectionInfo;
+import dev.terminus.proxy.http.HttpLimits;
+import dev.terminus.proxy.http.HttpPipelines;
+import dev.terminus.proxy.http.Routes;
+import dev.terminus.proxy.runtime.CertificateWatcher;
+import dev.terminus.proxy.runtime.ProxyRuntime;
+import dev.terminus.proxy.runtime.SnapshotHolder;
+import dev.terminus.proxy.server.ProxyServer;
+import dev.terminus.proxy.server.Transport;
+import dev.terminus.proxy.tls.CertificateException;
+import dev.terminus.proxy.tls.HandshakeCallback;
+import dev.terminus.proxy.tls.TlsMetrics;
+import dev.terminus.proxy.tls.TlsProvider;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLSession;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assembles a running proxy: TLS provider, runtime state, listeners, admin port and file watch.
+ * The one place that knows every part; each part knows only what it is given.
+ */
+public final class ProxyApplication implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyApplication.class);
+
+    private final PrometheusMeterRegistry registry;
+    private final ProxyRuntime runtime;
+    private final EventLoopGroup workers;
+    private final ScheduledExecutorService background;
+    private final ProxyServer server;
+    private final AdminServer admin;
+    private final CertificateWatcher watcher;
+
+    /** Start-up options that are not part of the configuration file. */
+    public record Options(boolean forceJdkTls, Clock clock, long watchQuietMillis) {
+        public static Options defaults() {
+            return new Options(false, Clock.systemUTC(), 500);
+        }
+    }
+
+    private ProxyApplication(PrometheusMeterRegistry registry, ProxyRuntime runtime, EventLoopGroup workers,
+                             ScheduledExecutorService background, ProxyServer server, AdminServer admin,
+                             CertificateWatcher watcher) {
+        this.registry = registry;
+        this.runtime = runtime;
+        this.workers = workers;
+        this.background = background;
+        this.server = server;
+        this.admin = admin;
+        this.watcher = watcher;
+    }
+
+    /**
+     * Starts everything or nothing: on any failure what was started is stopped again and the
+     * exception names the file, key or address at fault.
+     *
+     * @param configFile the file to watch and reload, or {@code null} for a configuration built in code
+     */
+    public static ProxyApplication start(Path configFile, ProxyConfig config, Options options)
+            throws CertificateException, ProxyServer.ServerStartException, IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+
+        TlsProvider provider = TlsProvider.detect(options.forceJdkTls());
+        if (provider.isOpenSsl()) {
+            log.info("TLS provider: {}", provider.describe());
+        } else {
+            log.warn("TLS provider: {} -- handshakes will be several times slower; see /readyz", provider.describe());
+        }
+        ProxyRuntime runtime = new ProxyRuntime(configFile, config, provider, options.clock(), registry);
+        Transport transport = Transport.detect();
+        if (transport.fallbackReason() != null) {
+            log.warn("socket transport: NIO ({})", transport.fallbackReason());
+        }
+        EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
+        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "terminus-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        ProxyServer server = null;
+        AdminServer admin = null;
+        try {
+            TlsMetrics metrics = new TlsMetrics(registry);
+            SnapshotHolder holder = runtime.snapshots();
+            server = ProxyServer.start(runtime, transport, workers, metrics, name -> httpAfterHandshake(holder, name));
+            ProxyConfig.Admin a = config.admin();
+            try {
+                admin = AdminServer.start(new InetSocketAddress(a.address(), a.port()), runtime, registry, workers,
+                        background);
+            } catch (RuntimeException e) {
+                throw new ProxyServer.ServerStartException("admin: " + e.getMessage(), e);
+            }
+            CertificateWatcher watcher = configFile == null ? null
+                    : new CertificateWatcher(runtime, configFile, background, options.watchQuietMillis());
+            return new ProxyApplication(registry, runtime, workers, background, server, admin, watcher);
+        } catch (ProxyServer.ServerStartException | IOException | RuntimeException e) {
+            if (admin != null) {
+                admin.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            background.shutdownNow();
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** Loads and checks every certificate of the configuration without binding anything. */
+    public static void check(ProxyConfig config, Options options) throws CertificateException {
+        ProxyRuntime runtime = new ProxyRuntime(null, config, TlsProvider.detect(options.forceJdkTls()),
+                options.clock(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        runtime.close();
+    }
+
+    /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
+    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener) {
+        // Routes are read from the current snapshot per request, so a reload applies to
+        // keep-alive connections too; the TLS state stays the one the handshake used.
+        Routes routes = request -> holder.current().listener(listener).routes().route(request);
+        return (ctx, ssl, serverName) -> {
+            Channel ch = ctx.channel();
+            SSLSession session = ssl.engine().getSession();
+            ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
+                    ((InetSocketAddress) ch.localAddress()).getPort(), "https", serverName,
+                    session.getProtocol(), session.getCipherSuite());
+            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, HttpLimits.defaults());
+        };
+    }
+
+    public ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Returns each listener's bound address, by name. */
+    public Map<String, InetSocketAddress> listeners() {
+        return server.bound();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** Stops accepting, lets connections in flight finish for a short while, then frees everything. */
+    @Override
+    public void close() {
+        runtime.serving(false);
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                log.debug("closing the file watch: {}", e.toString());
+            }
+        }
+        server.close();
+        admin.close();
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        background.shutdownNow();
+        runtime.close();
+        registry.close();
+    }
+}
