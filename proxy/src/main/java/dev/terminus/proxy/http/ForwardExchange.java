@@ -143,7 +143,11 @@ final class ForwardExchange implements Upstream.Listener {
         ch.writeAndFlush(msg).addListener(writeListener);
         if (msg instanceof LastHttpContent) {
             requestSent = true;
-            armResponseTimer();
+            // A backend may answer before reading the whole body (echo, early errors): then the
+            // response is already under way and there is nothing left to time.
+            if (!responseStarted) {
+                armResponseTimer();
+            }
         }
         if (!ch.isWritable()) {
             owner.setUpstreamBlocked(true);
