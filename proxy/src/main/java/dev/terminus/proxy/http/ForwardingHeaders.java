@@ -1,0 +1,125 @@
+package dev.terminus.proxy.http;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
+import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Rewrites message heads as they cross the proxy: hop-by-hop fields stay on their hop, the
+ * backend learns who the client is through {@code X-Forwarded-*}, and bodies are re-framed by
+ * the codec of the next hop.
+ */
+final class ForwardingHeaders {
+
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+    static final AsciiString X_TERMINUS_ERROR = AsciiString.cached("x-terminus-error");
+
+    /**
+     * Fields that describe one connection, not the message (RFC 9110 7.6.1), plus those the
+     * older RFC 2616 13.5.1 list named and that proxies still strip (Proxy-Connection, Trailer).
+     * Transfer-Encoding is removed too: each hop's codec frames the body itself (RFC 9112 6.1).
+     */
+    private static final List<AsciiString> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE);
+
+    private ForwardingHeaders() {
+    }
+
+    /**
+     * Builds the HTTP/1.1 request head sent to a backend from a downstream request head. Mutates
+     * and shares the downstream head's header object; the downstream head must not be used again.
+     */
+    static HttpRequest toUpstream(HttpRequest request, ConnectionInfo info, boolean http2) {
+        HttpHeaders headers = request.headers();
+        // A body of unknown length must stay chunked on the next hop; read this before stripping.
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        stripHopByHop(headers);
+        if (http2) {
+            // Http2StreamFrameToHttpObjectCodec has already turned :authority into Host (RFC 9113
+            // 8.3.1); drop the x-http2-* fields it adds so they never reach a backend.
+            for (ExtensionHeaderNames name : ExtensionHeaderNames.values()) {
+                headers.remove(name.text());
+            }
+        }
+        if (chunked) {
+            // RFC 9112 6.3: with Transfer-Encoding present, Content-Length must not be sent.
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        }
+        String client = clientAddress(info.client());
+        String prior = headers.get(X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? client : prior + ", " + client);
+        // The proxy is the only party that knows these; a client's own values are overwritten,
+        // as ALB does, so a backend can trust them.
+        headers.set(X_FORWARDED_PROTO, info.scheme());
+        headers.set(X_FORWARDED_PORT, info.localPort());
+        // RFC 9110 6.2: the proxy speaks its own version on the next hop.
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+    }
+
+    /**
+     * Prepares a backend response head for the downstream hop: strips hop-by-hop fields, sets
+     * HTTP/1.1 and frames a body of unknown length as chunked. {@code bodyExpected} is false for
+     * responses to HEAD and for 1xx, 204 and 304 (RFC 9110 6.4.1).
+     */
+    static void toDownstream(HttpResponse response, boolean bodyExpected) {
+        HttpHeaders headers = response.headers();
+        stripHopByHop(headers);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (bodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // Covers both a chunked backend response and one delimited by the backend closing.
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+        }
+    }
+
+    /** Tells whether a response to a request with this method and status can carry a body. */
+    static boolean bodyExpected(boolean headRequest, HttpResponseStatus status) {
+        int code = status.code();
+        return !headRequest && code >= 200 && code != 204 && code != 304;
+    }
+
+    /** Removes hop-by-hop fields, including every field the Connection header names. */
+    static void stripHopByHop(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                // A client must not be able to strip the fields that frame and address the
+                // message: losing Content-Length would let a body run into the next request on
+                // the reused backend connection (request smuggling).
+                if (!name.isEmpty() && !HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
+                        && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)) {
+                    headers.remove(name);
+                }
+            }
+        }
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+    }
+
+    /** Formats the client's address as X-Forwarded-For carries it: bare IP, no brackets or port. */
+    static String clientAddress(InetSocketAddress client) {
+        if (client == null) {
+            return "unknown";
+        }
+        if (client.getAddress() == null) {
+            return client.getHostString();
+        }
+        return NetUtil.toAddressString(client.getAddress());
+    }
+}

@@ -1,0 +1,210 @@
+package dev.terminus.proxy.http;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the HTTP/1.x request objects of one HTTP/1.1 connection or of one HTTP/2 stream: routes
+ * each request, then answers it itself or forwards it. Requests are served one at a time; a
+ * {@code FlowControlHandler} in front holds pipelined ones while auto-read is off. Confined to
+ * the channel's event loop.
+ */
+final class RequestHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+    private final ConnectionInfo info;
+    private final Routes routes;
+    private final HttpLimits limits;
+    private final UpstreamPool pool;
+    private final boolean http2;
+
+    private ChannelHandlerContext ctx;
+    private ForwardExchange exchange;
+    /** Between a request head and its last content. */
+    private boolean inRequest;
+    /** Between a request head and the last content of its response. */
+    private boolean responding;
+    private boolean upstreamBlocked;
+    private boolean closing;
+    private boolean keepAlive;
+    private boolean headRequest;
+    private boolean http10;
+    private boolean expectContinue;
+
+    RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2) {
+        this.info = info;
+        this.routes = routes;
+        this.limits = limits;
+        this.pool = pool;
+        this.http2 = http2;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpRequest) && !(msg instanceof HttpContent)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            if (inRequest || responding) {
+                // Reading is paused while a response is pending, so this is a broken invariant.
+                ReferenceCountUtil.release(msg);
+                throw new IllegalStateException("request head while another request is in flight");
+            }
+            onRequest(request);
+        }
+        if (msg instanceof HttpContent content) {
+            boolean last = content instanceof LastHttpContent;
+            if (exchange != null) {
+                exchange.requestContent(content);
+            } else {
+                // Answered already (fixed response, error) or discarding after an early response.
+                content.release();
+            }
+            if (last) {
+                inRequest = false;
+                updateReading();
+            }
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        inRequest = true;
+        responding = true;
+        headRequest = HttpMethod.HEAD.equals(request.method());
+        http10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
+        if (request.decoderResult().isFailure()) {
+            // The decoder discards everything after a bad message: the connection is done.
+            keepAlive = false;
+            sendError(ProxyError.ofBadRequest(request.decoderResult().cause()));
+            return;
+        }
+        keepAlive = http2 || HttpUtil.isKeepAlive(request);
+        expectContinue = HttpUtil.is100ContinueExpected(request);
+        RouteAction action;
+        try {
+            action = routes.route(request);
+        } catch (RuntimeException e) {
+            log.warn("routes failed for {} {}", request.method(), request.uri(), e);
+            sendError(ProxyError.ROUTE_FAILED);
+            return;
+        }
+        if (action instanceof RouteAction.FixedResponse fixed) {
+            respond(Responses.fixed(ctx.alloc(), fixed, headRequest));
+        } else if (action instanceof RouteAction.Forward forward) {
+            exchange = new ForwardExchange(this, ctx, pool, forward, limits, request, keepAlive);
+            exchange.start(ForwardingHeaders.toUpstream(request, info, http2));
+        } else {
+            throw new IllegalStateException("unknown route action: " + action);
+        }
+    }
+
+    /** Answers the current request with a proxy error. */
+    void sendError(ProxyError error) {
+        respond(Responses.error(ctx.alloc(), error, headRequest));
+    }
+
+    private void respond(FullHttpResponse response) {
+        prepareHead(response, keepAlive);
+        responseComplete(keepAlive, ctx.writeAndFlush(response));
+    }
+
+    /** Sets the connection fields of a response head for this hop (none on HTTP/2, RFC 9113 8.2.2). */
+    void prepareHead(HttpResponse response, boolean keepAliveWanted) {
+        if (http2) {
+            return;
+        }
+        if (inRequest && expectContinue) {
+            // RFC 9110 10.1.1: answered before the body came; the client may not send it at
+            // all, so the connection cannot be reused to frame a next request.
+            keepAliveWanted = false;
+        }
+        keepAlive = keepAliveWanted;
+        HttpUtil.setKeepAlive(response, keepAliveWanted);
+        if (keepAliveWanted && http10) {
+            // We answer as HTTP/1.1, but an HTTP/1.0 client only keeps the connection when told
+            // so explicitly (RFC 9112 9.3 and its Appendix C.2.2).
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    /** Records that the response's last part was written; closes or resumes reading as agreed. */
+    void responseComplete(boolean keepAliveWanted, ChannelFuture lastWrite) {
+        responding = false;
+        exchange = null;
+        upstreamBlocked = false;
+        if (!http2 && !(keepAliveWanted && keepAlive)) {
+            closing = true;
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+        }
+        updateReading();
+    }
+
+    /** Cuts a response whose head was already sent: the client must see it as incomplete. */
+    void abortResponse() {
+        responding = false;
+        exchange = null;
+        closing = true;
+        // On HTTP/1.1 this closes the connection; on an HTTP/2 stream it sends RST_STREAM.
+        ctx.channel().close();
+    }
+
+    /** Pauses reading the client while the backend cannot take more (or is not connected yet). */
+    void setUpstreamBlocked(boolean blocked) {
+        upstreamBlocked = blocked;
+        updateReading();
+    }
+
+    private void updateReading() {
+        // Reading stops when the backend is blocked, and between the end of a request and the
+        // end of its response, so that pipelined requests wait in the FlowControlHandler.
+        boolean read = !closing && !upstreamBlocked && !(responding && !inRequest);
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.downstreamWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.terminus.proxy.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns one HTTP/1.1 connection to a backend and hands its events to the exchange that uses it,
+ * or, while it sits idle in a {@link UpstreamPool}, closes it on anything unexpected. Runs on
+ * the downstream connection's event loop; no method may be called from another thread.
+ */
+final class Upstream extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(Upstream.class);
+
+    /** Receives the events of an upstream connection while an exchange uses it. */
+    interface Listener {
+        /** Takes ownership of a decoded response object. */
+        void onUpstreamRead(HttpObject msg);
+
+        void onUpstreamWritabilityChanged(boolean writable);
+
+        /** Reports that the connection closed; {@code cause} is null for an orderly close. */
+        void onUpstreamClosed(Throwable cause);
+    }
+
+    private final UpstreamPool pool;
+    private final RouteAction.Forward target;
+    private Channel channel;
+    private Listener listener;
+    private Throwable failure;
+
+    Upstream(UpstreamPool pool, RouteAction.Forward target, Listener listener) {
+        this.pool = pool;
+        this.target = target;
+        this.listener = listener;
+    }
+
+    RouteAction.Forward target() {
+        return target;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean isActive() {
+        return channel != null && channel.isActive();
+    }
+
+    /** Hands the connection to an exchange; it must have been idle. */
+    void attach(Listener newListener) {
+        listener = newListener;
+    }
+
+    /** Takes the connection back from its exchange, ready to wait in the pool. */
+    void detach() {
+        listener = null;
+        channel.config().setAutoRead(true);
+    }
+
+    void close() {
+        listener = null;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (listener != null && msg instanceof HttpObject httpObject) {
+            listener.onUpstreamRead(httpObject);
+            return;
+        }
+        // Bytes on an idle connection answer no request: the connection can no longer be
+        // trusted to frame the next response correctly (RFC 9112 9.3).
+        ReferenceCountUtil.release(msg);
+        log.debug("closing backend connection {}: unexpected data while idle", target);
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (listener != null) {
+            listener.onUpstreamWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            // Only an idle pooled connection is closed here; a busy one is bounded by the
+            // exchange's response timeout and the downstream idle timeout.
+            if (listener == null) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Listener current = listener;
+        listener = null;
+        pool.remove(this);
+        if (current != null) {
+            current.onUpstreamClosed(failure);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.terminus.proxy.http;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.terminus.proxy.http.EmbeddedHttp.send;
+import static dev.terminus.proxy.http.EmbeddedHttp.written;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Forwards through embedded channels on both sides, asserting the exact bytes of each hop. */
+class ForwardExchangeTest {
+
+    private static final RouteAction.Forward BACKEND = new RouteAction.Forward("10.0.0.9", 8080);
+    private static final HttpLimits LIMITS = HttpLimits.defaults().withResponseTimeoutMillis(1_000);
+
+    private final List<EmbeddedChannel> backends = new ArrayList<>();
+    private final EmbeddedChannel client = EmbeddedHttp.http1(request -> BACKEND, LIMITS, (d, target, init, l) -> {
+        assertThat(target).isEqualTo(BACKEND);
+        EmbeddedChannel backend = new EmbeddedChannel();
+        backend.pipeline().addLast(init);
+        backends.add(backend);
+        return backend.newSucceededFuture();
+    });
+
+    @AfterEach
+    void releaseAll() {
+        client.finishAndReleaseAll();
+        backends.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    @Test
+    void rewritesRequestHeadersForTheBackend() {
+        send(client, "POST /p?q=1 HTTP/1.1\r\nHost: shop.example\r\n"
+                + "Connection: keep-alive, X-Drop\r\nX-Drop: secret\r\nKeep-Alive: timeout=5\r\n"
+                + "Proxy-Connection: keep-alive\r\nTE: trailers\r\nUpgrade: h2c\r\n"
+                + "X-Forwarded-For: 10.1.1.1\r\nX-Forwarded-Proto: ftp\r\nX-Forwarded-Port: 1\r\n"
+                + "Content-Length: 3\r\n\r\nabc");
+
+        String sent = written(backend());
+        assertThat(sent).startsWith("POST /p?q=1 HTTP/1.1\r\n")
+                .containsIgnoringCase("host: shop.example\r\n")
+                .containsIgnoringCase("x-forwarded-for: 10.1.1.1, 192.0.2.7\r\n")
+                .containsIgnoringCase("x-forwarded-proto: https\r\n")
+                .containsIgnoringCase("x-forwarded-port: 443\r\n")
+                .containsIgnoringCase("content-length: 3\r\n")
+                .endsWith("\r\n\r\nabc");
+        assertThat(sent.toLowerCase()).doesNotContain("x-drop", "keep-alive", "proxy-connection", "te:",
+                "upgrade", "connection:", "ftp");
+    }
+
+    @Test
+    void connectionFieldCannotStripFraming() {
+        send(client, "POST / HTTP/1.1\r\nHost: a\r\nConnection: content-length, host\r\n"
+                + "Content-Length: 2\r\n\r\nhi");
+
+        assertThat(written(backend())).containsIgnoringCase("content-length: 2\r\n")
+                .containsIgnoringCase("host: a\r\n").endsWith("hi");
+    }
+
+    @Test
+    void chunkedRequestStaysChunked() {
+        send(client, "PUT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+
+        String sent = written(backend());
+        assertThat(sent).containsIgnoringCase("transfer-encoding: chunked\r\n").contains("3\r\nabc\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void rewritesResponseHeadersAndReusesTheBackendConnection() {
+        send(client, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+        written(backend());
+        send(backend(), "HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Secret\r\nX-Secret: s\r\n"
+                + "Keep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxyz\r\n0\r\n\r\n");
+
+        String answer = written(client);
+        assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n")
+                .containsIgnoringCase("transfer-encoding: chunked\r\n")
+                .contains("3\r\nxyz\r\n0\r\n\r\n");
+        assertThat(answer.toLowerCase()).doesNotContain("x-secret", "keep-alive", "connection:");
+
+        send(client, "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(written(backend())).startsWith("GET /2 HTTP/1.1\r\n");
+        assertThat(backends).hasSize(1);
+    }
+
+    @Test
+    void responseWithoutFramingIsChunkedForTheClient() {
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        send(backend(), "HTTP/1.0 200 OK\r\n\r\nuntil-close");
+        backend().close();
+
+        String answer = written(client);
+        assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n")
+                .containsIgnoringCase("transfer-encoding: chunked\r\n")
+                .contains("b\r\nuntil-close\r\n", "0\r\n\r\n");
+        assertThat(client.isOpen()).isTrue();
+    }
+
+    @Test
+    void http10ClientGetsCloseDelimitedBodyInsteadOfChunks() {
+        send(client, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+
+        String answer = written(client);
+        assertThat(answer).containsIgnoringCase("connection: close\r\n").endsWith("\r\n\r\nok");
+        assertThat(answer.toLowerCase()).doesNotContain("transfer-encoding");
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void interimResponseIsRelayedBeforeTheFinalOne() {
+        send(client, "PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        send(backend(), "HTTP/1.1 100 Continue\r\n\r\n");
+        assertThat(written(client)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+
+        send(client, "hi");
+        send(backend(), "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+        assertThat(written(client)).startsWith("HTTP/1.1 201 Created\r\n");
+        assertThat(written(backend())).endsWith("\r\n\r\nhi");
+    }
+
+    @Test
+    void malformedResponseGets502() {
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        send(backend(), "this is not http\r\n\r\n");
+
+        String answer = written(client);
+        assertThat(answer).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
+                .containsIgnoringCase("x-terminus-error: upstream-malformed-response\r\n")
+                .endsWith("malformed response\n");
+        assertThat(backend().isOpen()).isFalse();
+        assertThat(client.isOpen()).isTrue();
+    }
+
+    @Test
+    void backendClosingBeforeAnsweringGets502() {
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        backend().close();
+
+        assertThat(written(client)).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
+                .containsIgnoringCase("x-terminus-error: upstream-reset\r\n");
+    }
+
+    @Test
+    void backendClosingMidBodyCutsTheClientConnection() {
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        backend().close();
+
+        assertThat(written(client)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("abc");
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void silentBackendGets504AfterTheResponseTimeout() {
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        client.advanceTimeBy(LIMITS.responseTimeoutMillis() - 1, TimeUnit.MILLISECONDS);
+        client.runScheduledPendingTasks();
+        assertThat(written(client)).isEmpty();
+
+        client.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        client.runScheduledPendingTasks();
+        assertThat(written(client)).startsWith("HTTP/1.1 504 Gateway Timeout\r\n")
+                .containsIgnoringCase("x-terminus-error: upstream-response-timeout\r\n");
+        assertThat(backend().isOpen()).isFalse();
+    }
+
+    @Test
+    void headResponseCarriesLengthButNoBody() {
+        send(client, "HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n");
+
+        assertThat(written(client)).containsIgnoringCase("content-length: 42\r\n").endsWith("\r\n\r\n");
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(written(backend())).contains("HEAD / HTTP/1.1", "GET / HTTP/1.1");
+        assertThat(backends).hasSize(1);
+    }
+
+    private EmbeddedChannel backend() {
+        assertThat(backends).isNotEmpty();
+        return backends.get(backends.size() - 1);
+    }
+}
