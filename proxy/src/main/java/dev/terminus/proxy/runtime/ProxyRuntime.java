@@ -60,7 +60,9 @@ public final class ProxyRuntime implements AdminBackend {
         Gauge.builder("terminus.tls.fallback", () -> provider.isOpenSsl() ? 0 : 1)
                 .description("1 when TLS runs on the JDK provider because BoringSSL is unavailable")
                 .register(registry);
-        publish(builder.build(initial, null, ++version));
+        synchronized (this) {
+            publish(builder.build(initial, null, ++version));
+        }
     }
 
     /** Returns the holder the data path reads. */
@@ -80,6 +82,23 @@ public final class ProxyRuntime implements AdminBackend {
     private void publish(ProxySnapshot snapshot) {
         holder.publish(snapshot);
         gauges.update(snapshot);
+        notifyAll();
+    }
+
+    /**
+     * Waits until a snapshot with a version above {@code version} is published, or the timeout
+     * passes; returns the current version. For callers that must know a reload took effect.
+     */
+    public synchronized long awaitVersionAbove(long version, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (holder.current() != null && holder.current().version() <= version) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return holder.current() == null ? -1 : holder.current().version();
     }
 
     /** Re-reads the configuration file and certificates and swaps them in whole. Call off the event loop. */

@@ -79,7 +79,7 @@ public final class TlsProvider {
 
     /** Returns a one-line description for the start-up log. */
     public String describe() {
-        return openSsl ? OpenSsl.versionString() + " via netty-tcnative (" + OpenSsl.versionString() + ")"
+        return openSsl ? OpenSsl.versionString() + " (netty-tcnative-boringssl-static)"
                 : "JDK " + Runtime.version() + " (FALLBACK: " + fallbackReason + ")";
     }
 
