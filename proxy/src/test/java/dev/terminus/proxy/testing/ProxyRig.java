@@ -23,9 +23,14 @@ public final class ProxyRig implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public ProxyRig(Path configFile) throws Exception {
+        this(configFile, 100);
+    }
+
+    /** @param watchQuietMillis how long file changes must settle before the watch reloads */
+    public ProxyRig(Path configFile, long watchQuietMillis) throws Exception {
         this.configFile = configFile;
         this.app = ProxyApplication.start(configFile, ConfigLoader.load(configFile),
-                new ProxyApplication.Options(false, Clock.systemUTC(), 100));
+                new ProxyApplication.Options(false, Clock.systemUTC(), watchQuietMillis));
     }
 
     /** Writes a config file with one listener on port 0 and the admin port on port 0. */
