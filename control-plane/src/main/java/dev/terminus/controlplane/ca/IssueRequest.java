@@ -42,8 +42,9 @@ public record IssueRequest(
         }
         subjectAlternativeNames = List.copyOf(names);
         if (dnsNames(domainName, subjectAlternativeNames).size() > MAX_NAMES) {
-            throw CaException.invalid("subjectAlternativeNames", subjectAlternativeNames.size() + " names",
-                    "at most " + MAX_NAMES + " names including domainName");
+            throw new CaException(CaException.Code.INVALID_REQUEST, "subjectAlternativeNames: "
+                    + subjectAlternativeNames.size() + " names (expected: at most " + MAX_NAMES
+                    + " distinct names in all, domainName included)");
         }
         Fields.required("keyAlgorithm", keyAlgorithm);
         Fields.validity("validity", validity);
