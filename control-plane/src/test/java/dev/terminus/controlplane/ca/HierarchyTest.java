@@ -9,7 +9,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +76,36 @@ class HierarchyTest {
         assertRefused(() -> ca.createSubordinate(CreateSubordinateRequest.of("us-east-1")),
                 CaException.Code.ALREADY_EXISTS, "region: \"us-east-1\"");
         assertThat(ca.chain("us-east-1")).containsExactly(east.certificate(), root.certificate());
+    }
+
+    @Test
+    void fail_concurrentDuplicateSubordinate() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<CreateSubordinateResponse>> attempts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                attempts.add(pool.submit(() -> {
+                    start.await();
+                    return ca.createSubordinate(CreateSubordinateRequest.of("ap-south-1"));
+                }));
+            }
+            start.countDown();
+            List<X509Certificate> created = new ArrayList<>();
+            for (Future<CreateSubordinateResponse> attempt : attempts) {
+                try {
+                    created.add(attempt.get(30, TimeUnit.SECONDS).certificate());
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOfSatisfying(CaException.class,
+                            refusal -> assertThat(refusal.code()).isEqualTo(CaException.Code.ALREADY_EXISTS));
+                }
+            }
+
+            assertThat(created).hasSize(1);
+            assertThat(ca.chain("ap-south-1").get(0)).isEqualTo(created.get(0));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -75,7 +75,7 @@ class IssuanceTest {
                 .getKeyIdentifier());
         AuthorityKeyIdentifier aki = AuthorityKeyIdentifier.getInstance(
                 Extensions.value(certificate, Extension.authorityKeyIdentifier));
-        assertThat(aki.getKeyIdentifier()).isEqualTo(SubjectKeyIdentifier.getInstance(
+        assertThat(aki.getKeyIdentifierOctets()).isEqualTo(SubjectKeyIdentifier.getInstance(
                 Extensions.value(subordinate, Extension.subjectKeyIdentifier)).getKeyIdentifier());
         assertThat(aki.getAuthorityCertIssuer()).isNull();
         assertThat(aki.getAuthorityCertSerialNumber()).isNull();
@@ -97,7 +97,7 @@ class IssuanceTest {
         assertThat(subordinate.getKeyUsage()[6]).as("cRLSign").isTrue();
         assertThat(subordinate.getSubjectX500Principal().getName()).isEqualTo("CN=Terminus Subordinate CA us-east-1");
         assertThat(AuthorityKeyIdentifier.getInstance(Extensions.value(subordinate, Extension.authorityKeyIdentifier))
-                .getKeyIdentifier())
+                .getKeyIdentifierOctets())
                 .isEqualTo(SubjectKeyIdentifier.getInstance(Extensions.value(root, Extension.subjectKeyIdentifier))
                         .getKeyIdentifier());
         assertThat(subordinate.getNotAfter().toInstant()).isEqualTo(NOW.atOffset(ZoneOffset.UTC).plusYears(5).toInstant());
