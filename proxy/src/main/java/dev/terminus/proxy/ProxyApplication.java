@@ -85,12 +85,12 @@ public final class ProxyApplication implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
 
         TlsProvider provider = TlsProvider.detect(options.forceJdkTls());
+        ProxyRuntime runtime = new ProxyRuntime(configFile, config, provider, options.clock(), registry);
         if (provider.isOpenSsl()) {
             log.info("TLS provider: {}", provider.describe());
         } else {
             log.warn("TLS provider: {} -- handshakes will be several times slower; see /readyz", provider.describe());
         }
-        ProxyRuntime runtime = new ProxyRuntime(configFile, config, provider, options.clock(), registry);
         Transport transport = Transport.detect();
         if (transport.fallbackReason() != null) {
             log.warn("socket transport: NIO ({})", transport.fallbackReason());
