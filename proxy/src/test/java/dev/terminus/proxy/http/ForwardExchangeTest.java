@@ -181,6 +181,15 @@ class ForwardExchangeTest {
         assertThat(backends).hasSize(1);
     }
 
+    @Test
+    void connectIsRefusedWithoutTouchingTheBackend() {
+        send(client, "CONNECT db.internal:5432 HTTP/1.1\r\nHost: db.internal:5432\r\n\r\n");
+
+        assertThat(written(client)).startsWith("HTTP/1.1 501 Not Implemented\r\n")
+                .containsIgnoringCase("x-terminus-error: method-not-supported\r\n");
+        assertThat(backends).isEmpty();
+    }
+
     private EmbeddedChannel backend() {
         assertThat(backends).isNotEmpty();
         return backends.get(backends.size() - 1);
