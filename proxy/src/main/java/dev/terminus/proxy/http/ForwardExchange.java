@@ -124,9 +124,7 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         if (!f.isSuccess()) {
-            ProxyError error = ProxyError.ofConnectFailure(f.cause());
-            log.debug("connect to {} failed: {}", target, f.cause().toString());
-            fail(error, f.cause());
+            fail(ProxyError.ofConnectFailure(f.cause()), f.cause());
             return;
         }
         upstream = f.channel().pipeline().get(Upstream.class);
@@ -135,12 +133,22 @@ final class ForwardExchange implements Upstream.Listener {
         for (HttpObject msg : queued) {
             write(msg);
         }
-        owner.setUpstreamBlocked(!f.channel().isWritable());
+        if (!done) {
+            owner.setUpstreamBlocked(!f.channel().isWritable());
+        }
     }
 
     private void write(HttpObject msg) {
+        if (done) {
+            // A write failed synchronously and ended the exchange while draining the queue.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         Channel ch = upstream.channel();
         ch.writeAndFlush(msg).addListener(writeListener);
+        if (done) {
+            return;
+        }
         if (msg instanceof LastHttpContent) {
             requestSent = true;
             // A backend may answer before reading the whole body (echo, early errors): then the

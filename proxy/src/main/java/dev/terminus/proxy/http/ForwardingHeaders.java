@@ -27,13 +27,18 @@ final class ForwardingHeaders {
     static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
     static final AsciiString X_TERMINUS_ERROR = AsciiString.cached("x-terminus-error");
 
+    // Netty deprecates its constants for these two because they are obsolete; that is exactly
+    // why a proxy must still strip them when an old client sends them.
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
     /**
      * Fields that describe one connection, not the message (RFC 9110 7.6.1), plus those the
      * older RFC 2616 13.5.1 list named and that proxies still strip (Proxy-Connection, Trailer).
      * Transfer-Encoding is removed too: each hop's codec frames the body itself (RFC 9112 6.1).
      */
     private static final List<AsciiString> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.CONNECTION, KEEP_ALIVE, PROXY_CONNECTION,
             HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE);
 

@@ -19,6 +19,8 @@ enum ProxyError {
     HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large",
             "the request header fields are too large"),
     ROUTE_FAILED(HttpResponseStatus.INTERNAL_SERVER_ERROR, "route-failed", "no route could be chosen"),
+    METHOD_NOT_SUPPORTED(HttpResponseStatus.NOT_IMPLEMENTED, "method-not-supported",
+            "the proxy does not tunnel CONNECT requests"),
     CONNECT_REFUSED(HttpResponseStatus.BAD_GATEWAY, "upstream-connect-refused",
             "the backend refused the connection"),
     CONNECT_FAILED(HttpResponseStatus.BAD_GATEWAY, "upstream-connect-failed",

@@ -102,6 +102,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         keepAlive = http2 || HttpUtil.isKeepAlive(request);
         expectContinue = HttpUtil.is100ContinueExpected(request);
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            // A tunnel (RFC 9110 9.3.6) would turn the backend connection into raw bytes; an
+            // edge load balancer does not offer one, as ALB does not.
+            sendError(ProxyError.METHOD_NOT_SUPPORTED);
+            return;
+        }
         RouteAction action;
         try {
             action = routes.route(request);

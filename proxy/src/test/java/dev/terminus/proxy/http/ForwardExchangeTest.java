@@ -158,6 +158,8 @@ class ForwardExchangeTest {
 
     @Test
     void silentBackendGets504AfterTheResponseTimeout() {
+        // The embedded clock otherwise follows real time too; only advanceTimeBy may move it.
+        client.freezeTime();
         send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         client.advanceTimeBy(LIMITS.responseTimeoutMillis() - 1, TimeUnit.MILLISECONDS);
         client.runScheduledPendingTasks();
@@ -179,6 +181,15 @@ class ForwardExchangeTest {
         send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(written(backend())).contains("HEAD / HTTP/1.1", "GET / HTTP/1.1");
         assertThat(backends).hasSize(1);
+    }
+
+    @Test
+    void connectIsRefusedWithoutTouchingTheBackend() {
+        send(client, "CONNECT db.internal:5432 HTTP/1.1\r\nHost: db.internal:5432\r\n\r\n");
+
+        assertThat(written(client)).startsWith("HTTP/1.1 501 Not Implemented\r\n")
+                .containsIgnoringCase("x-terminus-error: method-not-supported\r\n");
+        assertThat(backends).isEmpty();
     }
 
     private EmbeddedChannel backend() {

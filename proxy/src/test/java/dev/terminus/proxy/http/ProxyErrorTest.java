@@ -1,0 +1,46 @@
+package dev.terminus.proxy.http;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProxyErrorTest {
+
+    @Test
+    void connectFailuresMapToTheStatusThatNamesThem() {
+        assertThat(ProxyError.ofConnectFailure(new ConnectTimeoutException("connection timed out")))
+                .isEqualTo(ProxyError.CONNECT_TIMEOUT);
+        assertThat(ProxyError.ofConnectFailure(new ConnectException("Connection refused: /127.0.0.1:1")))
+                .isEqualTo(ProxyError.CONNECT_REFUSED);
+        assertThat(ProxyError.ofConnectFailure(new ConnectException("connect(..) failed: Connection refused")))
+                .isEqualTo(ProxyError.CONNECT_REFUSED);
+        assertThat(ProxyError.ofConnectFailure(new NoRouteToHostException("No route to host")))
+                .isEqualTo(ProxyError.CONNECT_FAILED);
+        assertThat(ProxyError.ofConnectFailure(new UnknownHostException("nowhere.invalid")))
+                .isEqualTo(ProxyError.CONNECT_FAILED);
+        assertThat(ProxyError.CONNECT_TIMEOUT.status().code()).isEqualTo(504);
+        assertThat(ProxyError.CONNECT_REFUSED.status().code()).isEqualTo(502);
+    }
+
+    @Test
+    void decoderFailuresMapTo4xx() {
+        assertThat(ProxyError.ofBadRequest(new TooLongHttpLineException("x"))).isEqualTo(ProxyError.URI_TOO_LONG);
+        assertThat(ProxyError.ofBadRequest(new TooLongHttpHeaderException("x"))).isEqualTo(ProxyError.HEADERS_TOO_LARGE);
+        assertThat(ProxyError.ofBadRequest(new IllegalArgumentException("x"))).isEqualTo(ProxyError.BAD_REQUEST);
+    }
+
+    @Test
+    void limitsRejectNonPositiveValuesByName() {
+        assertThatThrownBy(() -> HttpLimits.defaults().withResponseTimeoutMillis(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("responseTimeoutMillis: 0 (expected: > 0)");
+    }
+}
