@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -34,7 +35,6 @@ final class UpstreamPool {
 
     /** Bounds idle connections per downstream connection; an HTTP/1.1 one needs one at most. */
     private static final int MAX_IDLE = 8;
-    private static final String EPOLL_SOCKET_CHANNEL = "io.netty.channel.epoll.EpollSocketChannel";
 
     private final Channel downstream;
     private final HttpLimits limits;
@@ -126,10 +126,8 @@ final class UpstreamPool {
 
     /** Picks the socket class of the downstream transport: epoll for epoll, NIO otherwise. */
     static Class<? extends Channel> socketChannelClass(Channel transport) {
-        // netty-transport-classes-epoll is a runtime-only dependency of this module, so the
-        // accepted channel's own class (EpollSocketChannel) is matched by name, not imported.
-        if (EPOLL_SOCKET_CHANNEL.equals(transport.getClass().getName())) {
-            return transport.getClass();
+        if (transport instanceof EpollSocketChannel) {
+            return EpollSocketChannel.class;
         }
         return NioSocketChannel.class;
     }

@@ -2,6 +2,8 @@ package dev.terminus.proxy.tls;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -58,6 +60,10 @@ public final class HandshakeObserver extends ChannelInboundHandlerAdapter {
             String result = classify(cause);
             if (cause instanceof SslHandshakeTimeoutException) {
                 metrics.refused(TlsMetrics.Refusal.HANDSHAKE_TIMEOUT);
+            } else if (cause instanceof NotSslRecordException) {
+                metrics.refused(TlsMetrics.Refusal.NOT_TLS);
+            } else if (cause instanceof TooLongFrameException) {
+                metrics.refused(TlsMetrics.Refusal.CLIENT_HELLO_TOO_LARGE);
             }
             finish(ctx, result, null);
             log.debug("handshake failed on {} from {}: {}", listener, ctx.channel().remoteAddress(), cause.toString());
@@ -99,6 +105,12 @@ public final class HandshakeObserver extends ChannelInboundHandlerAdapter {
     static String classify(Throwable cause) {
         if (cause instanceof SslHandshakeTimeoutException) {
             return "timeout";
+        }
+        if (cause instanceof NotSslRecordException) {
+            return "not_tls";
+        }
+        if (cause instanceof TooLongFrameException) {
+            return "client_hello_too_large";
         }
         if (cause instanceof ClosedChannelException) {
             return "closed";

@@ -99,11 +99,8 @@ public final class SniCertificateSelector extends AbstractSniHandler<Certificate
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (root instanceof TooLongFrameException) {
-            metrics.refused(TlsMetrics.Refusal.CLIENT_HELLO_TOO_LARGE);
-            ctx.close();
-        } else if (root instanceof NotSslRecordException) {
-            metrics.refused(TlsMetrics.Refusal.NOT_TLS);
+        if (root instanceof TooLongFrameException || root instanceof NotSslRecordException) {
+            // Already reported as a failed handshake (and counted by the observer) before the close.
             ctx.close();
         } else {
             ctx.fireExceptionCaught(cause);

@@ -11,7 +11,6 @@ import dev.terminus.proxy.tls.TlsProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +56,13 @@ public final class TlsRig implements AutoCloseable {
 
     /** Builds a one-listener configuration on port 0 with a fixed response. */
     public static ProxyConfig config(String policy, boolean strict, TestPki.Files2 defaultCert, TestPki.Files2... others) {
+        return config(new ProxyConfig.Limits(10_000, Duration.ofSeconds(10), 16_384), policy, strict, defaultCert,
+                others);
+    }
+
+    /** Builds a one-listener configuration on port 0 with the given limits. */
+    public static ProxyConfig config(ProxyConfig.Limits limits, String policy, boolean strict,
+                                     TestPki.Files2 defaultCert, TestPki.Files2... others) {
         List<ProxyConfig.Certificate> certs = new ArrayList<>();
         certs.add(new ProxyConfig.Certificate(defaultCert.id(), defaultCert.chain(), defaultCert.key()));
         for (TestPki.Files2 f : others) {
@@ -64,11 +70,6 @@ public final class TlsRig implements AutoCloseable {
         }
         return new ProxyConfig(null, new ProxyConfig.Admin("127.0.0.1", 0), List.of(new ProxyConfig.Listener(
                 "https", "127.0.0.1", 0, policy, strict, defaultCert.id(), certs,
-                new RouteAction.FixedResponse(200, "text/plain", "ok\n"))),
-                new ProxyConfig.Limits(10_000, Duration.ofSeconds(10), 16_384));
-    }
-
-    public static Path unused() {
-        return null;
+                new RouteAction.FixedResponse(200, "text/plain", "ok\n"))), limits);
     }
 }
