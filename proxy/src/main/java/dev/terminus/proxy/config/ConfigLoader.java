@@ -101,8 +101,8 @@ public final class ConfigLoader {
     }
 
     private static ProxyConfig.Listener listener(YamlNode n, Path base) throws ConfigException {
-        n.onlyKeys(Set.of("name", "address", "port", "policy", "strict-sni", "default-certificate",
-                "certificates", "action"));
+        n.onlyKeys(Set.of("name", "address", "port", "policy", "strict-sni", "session-resumption",
+                "default-certificate", "certificates", "action"));
         String name = n.requiredString("name");
         String address = n.string("address", ProxyConfig.Listener.DEFAULT_ADDRESS);
         int port = n.requiredInteger("port", 0, 65_535);
@@ -111,6 +111,7 @@ public final class ConfigLoader {
             throw n.error("policy", "'" + policy + "'", "one of " + SecurityPolicy.names());
         }
         boolean strict = n.bool("strict-sni", false);
+        boolean resumption = n.bool("session-resumption", true);
 
         List<ProxyConfig.Certificate> certs = new ArrayList<>();
         Set<String> certNames = new HashSet<>();
@@ -132,7 +133,7 @@ public final class ConfigLoader {
             throw n.error("default-certificate", "'" + def + "'", "the name of one of this listener's certificates "
                     + certNames);
         }
-        return new ProxyConfig.Listener(name, address, port, policy, strict, def, certs, action(n));
+        return new ProxyConfig.Listener(name, address, port, policy, strict, resumption, def, certs, action(n));
     }
 
     private static RouteAction action(YamlNode n) throws ConfigException {

@@ -39,10 +39,13 @@ public record ProxyConfig(Path source, Admin admin, List<Listener> listeners, Li
     /**
      * One TLS listener.
      *
+     * @param sessionResumption  TLS session tickets (shared across reloads) and the session cache;
+     *                           on by default, off for full-handshake benchmarks
      * @param defaultCertificate name of the certificate served without SNI or for unknown names
      */
     public record Listener(String name, String address, int port, String policy, boolean strictSni,
-                           String defaultCertificate, List<Certificate> certificates, RouteAction action) {
+                           boolean sessionResumption, String defaultCertificate, List<Certificate> certificates,
+                           RouteAction action) {
         public static final String DEFAULT_ADDRESS = "127.0.0.1";
 
         public Listener {

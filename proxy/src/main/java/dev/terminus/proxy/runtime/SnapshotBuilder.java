@@ -90,7 +90,7 @@ public final class SnapshotBuilder {
         }
         CertificateIndex index = CertificateIndex.build(served, defaultServed, l.strictSni());
         SecurityPolicy policy = SecurityPolicy.byName(l.policy());
-        ListenerTls tls = provider.listener(l.name(), policy, index, defaultLoaded);
+        ListenerTls tls = provider.listener(l.name(), policy, l.sessionResumption(), index, defaultLoaded);
         RouteAction action = l.action();
         Routes routes = request -> action;
         return new ProxySnapshot.Listener(l, tls, routes);

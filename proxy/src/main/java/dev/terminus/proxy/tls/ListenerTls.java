@@ -6,6 +6,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
+import io.netty.internal.tcnative.SSL;
+
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
 /**
@@ -18,9 +21,11 @@ public final class ListenerTls {
     private final SslContext context;
     private final CertificateIndex index;
     private final boolean openSsl;
+    private final boolean resumption;
 
     ListenerTls(String listenerName, SecurityPolicy policy, SslContext context, CertificateIndex index,
-                boolean openSsl) {
+                boolean openSsl, boolean resumption) {
+        this.resumption = resumption;
         this.listenerName = listenerName;
         this.policy = policy;
         this.context = context;
@@ -51,24 +56,45 @@ public final class ListenerTls {
      * @throws io.netty.util.IllegalReferenceCountException if a reload retired this snapshot's
      *         key material between the lookup and now; the caller retries with the new snapshot
      */
-    SslHandler newHandler(ByteBufAllocator alloc, CertificateIndex.Selection selection, long handshakeTimeoutMillis)
-            throws SSLException {
-        SslHandler handler = context.newHandler(alloc);
+    SslHandler newHandler(ByteBufAllocator alloc, CertificateIndex.Selection selection, long handshakeTimeoutMillis) {
+        SslHandler handler = new SslHandler(newEngine(alloc, selection));
+        handler.setHandshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis));
+        return handler;
+    }
+
+    /**
+     * Creates a server engine that offers the certificates this listener selects for a server
+     * name, exactly as a connection's handshake would. For benchmarks and tools; connections go
+     * through {@link SniCertificateSelector}.
+     *
+     * @param serverName the SNI name, or {@code null} for none
+     */
+    public SSLEngine newEngine(ByteBufAllocator alloc, String serverName) {
+        return newEngine(alloc, index.select(serverName));
+    }
+
+    private SSLEngine newEngine(ByteBufAllocator alloc, CertificateIndex.Selection selection) {
+        SSLEngine engine = context.newEngine(alloc);
         if (openSsl) {
-            ReferenceCountedOpenSslEngine engine = (ReferenceCountedOpenSslEngine) handler.engine();
+            ReferenceCountedOpenSslEngine e = (ReferenceCountedOpenSslEngine) engine;
             boolean ok = false;
             try {
+                if (!resumption) {
+                    // Netty clears SSL_OP_NO_TICKET per engine for TLS 1.3; set it back.
+                    SSL.setOptions(e.sslPointer(), SSL.SSL_OP_NO_TICKET);
+                }
                 for (ServedCertificate c : selection.offered()) {
-                    engine.addCredential(c.credential());
+                    e.addCredential(c.credential());
                 }
                 ok = true;
+            } catch (SSLException ex) {
+                throw new IllegalStateException("BoringSSL refused a prepared credential: " + ex.getMessage(), ex);
             } finally {
                 if (!ok) {
-                    ReferenceCountUtil.release(engine);
+                    ReferenceCountUtil.release(e);
                 }
             }
         }
-        handler.setHandshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis));
-        return handler;
+        return engine;
     }
 }

@@ -102,11 +102,12 @@ public final class TlsProvider {
     /**
      * Builds the TLS side of a listener: one context for its policy, and the index.
      *
+     * @param resumption         session tickets and cache on; off makes every handshake a full one
      * @param defaultCertificate the default certificate with its Java key material; the context
      *                           needs one legacy key pair, which BoringSSL consults only after
      *                           the credentials each connection offers
      */
-    public ListenerTls listener(String listenerName, SecurityPolicy policy, CertificateIndex index,
+    public ListenerTls listener(String listenerName, SecurityPolicy policy, boolean resumption, CertificateIndex index,
                                 LoadedCertificate defaultCertificate) throws CertificateException {
         SslContextBuilder b;
         if (openSsl) {
@@ -127,9 +128,16 @@ public final class TlsProvider {
                     + policy.policyName() + ": " + e.getMessage(), e);
         }
         if (openSsl && context.sessionContext() instanceof OpenSslServerSessionContext sessions) {
-            sessions.setTicketKeys(ticketKeys);
+            if (resumption) {
+                sessions.setTicketKeys(ticketKeys);
+            } else {
+                sessions.setSessionCacheEnabled(false);
+            }
+        } else if (!resumption) {
+            context.sessionContext().setSessionCacheSize(1);
+            context.sessionContext().setSessionTimeout(1);
         }
-        return new ListenerTls(listenerName, policy, context, index, openSsl);
+        return new ListenerTls(listenerName, policy, context, index, openSsl, resumption);
     }
 
     private static OpenSslSessionTicketKey newTicketKey() {

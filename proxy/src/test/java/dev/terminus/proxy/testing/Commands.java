@@ -18,8 +18,21 @@ public final class Commands {
 
     /** Runs the command with empty standard input; fails the test if it runs over 30 seconds. */
     public static Result run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return run(command, null);
+    }
+
+    /** Runs the command with the given bytes as standard input (none when {@code null}). */
+    public static Result run(List<String> command, byte[] stdin) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (stdin == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process p = pb.start();
+        if (stdin != null) {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin);
+            }
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread pump = new Thread(() -> copy(p.getInputStream(), out));
         pump.start();

@@ -42,6 +42,20 @@ public final class OpenSslClient {
      * @param serverName the SNI to send, or {@code null} to send none
      */
     public static Handshake connect(int port, String serverName, String... extra) throws Exception {
+        return connect(port, serverName, null, extra);
+    }
+
+    /**
+     * Connects, sends {@code input} after the handshake and reads until the server closes
+     * ({@code -ign_eof}), so that post-handshake messages such as TLS 1.3 tickets are read.
+     */
+    public static Handshake exchange(int port, String serverName, String input, String... extra) throws Exception {
+        String[] args = java.util.Arrays.copyOf(extra, extra.length + 1);
+        args[extra.length] = "-ign_eof";
+        return connect(port, serverName, input.getBytes(java.nio.charset.StandardCharsets.US_ASCII), args);
+    }
+
+    private static Handshake connect(int port, String serverName, byte[] input, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port));
         if (serverName == null) {
             cmd.add("-noservername");
@@ -50,7 +64,7 @@ public final class OpenSslClient {
             cmd.add(serverName);
         }
         cmd.addAll(List.of(extra));
-        Commands.Result r = Commands.run(cmd);
+        Commands.Result r = Commands.run(cmd, input);
         return new Handshake(r.exitCode(), r.output());
     }
 }

@@ -69,7 +69,7 @@ public final class TlsRig implements AutoCloseable {
             certs.add(new ProxyConfig.Certificate(f.id(), f.chain(), f.key()));
         }
         return new ProxyConfig(null, new ProxyConfig.Admin("127.0.0.1", 0), List.of(new ProxyConfig.Listener(
-                "https", "127.0.0.1", 0, policy, strict, defaultCert.id(), certs,
+                "https", "127.0.0.1", 0, policy, strict, true, defaultCert.id(), certs,
                 new RouteAction.FixedResponse(200, "text/plain", "ok\n"))), limits);
     }
 }
