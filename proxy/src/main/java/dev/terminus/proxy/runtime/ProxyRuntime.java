@@ -5,7 +5,6 @@ import dev.terminus.proxy.config.ConfigException;
 import dev.terminus.proxy.config.ConfigLoader;
 import dev.terminus.proxy.config.ProxyConfig;
 import dev.terminus.proxy.tls.CertificateException;
-import dev.terminus.proxy.tls.CertificateReader;
 import dev.terminus.proxy.tls.ServedCertificate;
 import dev.terminus.proxy.tls.TlsProvider;
 import io.micrometer.core.instrument.Counter;
@@ -48,7 +47,7 @@ public final class ProxyRuntime implements AdminBackend {
                         MeterRegistry registry) throws CertificateException {
         this.configFile = configFile;
         this.provider = provider;
-        this.builder = new SnapshotBuilder(provider, new CertificateReader(clock));
+        this.builder = new SnapshotBuilder(provider, provider.reader(clock));
         this.gauges = new CertificateGauges(registry, clock);
         this.reloadSuccess = Counter.builder("terminus.reloads").tag("result", "success")
                 .description("Configuration and certificate reloads by result").register(registry);

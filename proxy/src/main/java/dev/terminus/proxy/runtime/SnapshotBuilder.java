@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * Turns a validated configuration into a snapshot: reads and checks every certificate, prepares
@@ -48,7 +50,7 @@ public final class SnapshotBuilder {
                 reusable.put(c.fingerprint(), c);
             }
         }
-        Map<String, ServedCertificate> owned = new LinkedHashMap<>();
+        ConcurrentHashMap<String, ServedCertificate> owned = new ConcurrentHashMap<>();
         try {
             Map<String, ProxySnapshot.Listener> listeners = new LinkedHashMap<>();
             for (ProxyConfig.Listener l : config.listeners()) {
@@ -62,37 +64,75 @@ public final class SnapshotBuilder {
     }
 
     private ProxySnapshot.Listener listener(ProxyConfig.Listener l, Map<String, ServedCertificate> reusable,
-                                            Map<String, ServedCertificate> owned) throws CertificateException {
-        List<ServedCertificate> served = new ArrayList<>();
-        ServedCertificate defaultServed = null;
-        LoadedCertificate defaultLoaded = null;
-        for (ProxyConfig.Certificate c : l.certificates()) {
-            LoadedCertificate loaded = reader.read(c.name(), c.chain(), c.key());
-            ServedCertificate s = owned.get(loaded.fingerprint());
-            if (s == null) {
-                s = reusable.get(loaded.fingerprint());
-                if (s != null) {
-                    s.retain();
-                } else {
-                    s = provider.serve(loaded);
+                                            ConcurrentHashMap<String, ServedCertificate> owned)
+            throws CertificateException {
+        List<ProxyConfig.Certificate> configs = l.certificates();
+        int n = configs.size();
+        ServedCertificate[] served = new ServedCertificate[n];
+        LoadedCertificate[] defaultLoaded = new LoadedCertificate[1];
+        CertificateException[] failures = new CertificateException[n];
+        // Certificates are independent: read, check and prepare them on every core. Each parsed
+        // certificate is dropped as soon as its key material exists, so the heap never holds
+        // all of them at once. Errors are reported for the first bad certificate in file order.
+        IntStream.range(0, n).parallel().forEach(i -> {
+            ProxyConfig.Certificate c = configs.get(i);
+            try {
+                LoadedCertificate loaded = reader.read(c.name(), c.chain(), c.key());
+                served[i] = owned.computeIfAbsent(loaded.fingerprint(), fp -> prepare(loaded, reusable.get(fp)));
+                if (c.name().equals(l.defaultCertificate())) {
+                    defaultLoaded[0] = loaded;
                 }
-                owned.put(loaded.fingerprint(), s);
+            } catch (CertificateException e) {
+                failures[i] = e;
+            } catch (Unchecked e) {
+                failures[i] = e.getCause();
             }
-            served.add(s);
-            if (c.name().equals(l.defaultCertificate())) {
-                defaultServed = s;
-                defaultLoaded = loaded;
+        });
+        for (CertificateException e : failures) {
+            if (e != null) {
+                throw e;
             }
         }
-        if (defaultServed == null) {
+        int def = -1;
+        for (int i = 0; i < n; i++) {
+            if (configs.get(i).name().equals(l.defaultCertificate())) {
+                def = i;
+            }
+        }
+        if (def < 0 || defaultLoaded[0] == null) {
             throw new IllegalStateException("listener '" + l.name() + "': default certificate '"
                     + l.defaultCertificate() + "' was validated but not loaded");
         }
-        CertificateIndex index = CertificateIndex.build(served, defaultServed, l.strictSni());
+        CertificateIndex index = CertificateIndex.build(List.of(served), served[def], l.strictSni());
         SecurityPolicy policy = SecurityPolicy.byName(l.policy());
-        ListenerTls tls = provider.listener(l.name(), policy, l.sessionResumption(), index, defaultLoaded);
+        ListenerTls tls = provider.listener(l.name(), policy, l.sessionResumption(), index, defaultLoaded[0]);
         RouteAction action = l.action();
         Routes routes = request -> action;
         return new ProxySnapshot.Listener(l, tls, routes);
+    }
+
+    /** Reuses the previous snapshot's key material for identical bytes, or builds it. */
+    private ServedCertificate prepare(LoadedCertificate loaded, ServedCertificate previous) {
+        if (previous != null) {
+            previous.retain();
+            return previous;
+        }
+        try {
+            return provider.serve(loaded);
+        } catch (CertificateException e) {
+            throw new Unchecked(e);
+        }
+    }
+
+    /** Carries a checked exception out of a parallel task. */
+    private static final class Unchecked extends RuntimeException {
+        Unchecked(CertificateException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized CertificateException getCause() {
+            return (CertificateException) super.getCause();
+        }
     }
 }

@@ -51,12 +51,26 @@ public final class CertificateReader {
     /** Refuses absurd inputs before parsing them: a real chain with its key is a few KiB. */
     static final long MAX_PEM_BYTES = 1024 * 1024;
 
+    /** Generators per curve size, kept so that BC's fixed-point tables are computed once per curve. */
+    private static final java.util.Map<Integer, ECPoint> GENERATORS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Clock clock;
+    private final boolean deriveEcKeys;
     private final JcaX509CertificateConverter certificates = new JcaX509CertificateConverter();
     private final JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
 
+    /** Creates a reader that checks every key against its certificate in Java. */
     public CertificateReader(Clock clock) {
+        this(clock, true);
+    }
+
+    /**
+     * @param deriveEcKeys check EC keys against their certificate in Java; pass {@code false}
+     *                     when BoringSSL will build the key material, since it checks natively
+     */
+    public CertificateReader(Clock clock, boolean deriveEcKeys) {
         this.clock = clock;
+        this.deriveEcKeys = deriveEcKeys;
     }
 
     /** Reads and checks one certificate from its chain and key files. */
@@ -73,7 +87,7 @@ public final class CertificateReader {
         PrivateKey key = parseKey(keyPem, keyLabel);
         X509Certificate leaf = chain[0];
         String keyType = keyType(leaf.getPublicKey(), chainLabel);
-        if (!matches(key, leaf.getPublicKey())) {
+        if (!matches(key, leaf.getPublicKey(), deriveEcKeys)) {
             throw new CertificateException(keyLabel + ": private key does not match the certificate in "
                     + chainLabel + " (subject " + leaf.getSubjectX500Principal().getName() + ")");
         }
@@ -86,7 +100,7 @@ public final class CertificateReader {
             throw new CertificateException(chainLabel + ": certificate is not valid before "
                     + leaf.getNotBefore().toInstant());
         }
-        return new LoadedCertificate(name, chain, key, chainLabel, dnsNames(leaf, chainLabel), keyType,
+        return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, dnsNames(leaf, chainLabel), keyType,
                 fingerprint(chainPem, keyPem));
     }
 
@@ -184,6 +198,16 @@ public final class CertificateReader {
 
     /** Checks that the private key belongs to the public key without a signature round trip. */
     static boolean matches(PrivateKey priv, PublicKey pub) {
+        return matches(priv, pub, true);
+    }
+
+    /**
+     * Checks that the private key belongs to the public key. RSA compares the modulus, which is
+     * free. EC derives the public point from the private scalar (about 100 µs in Java), which is
+     * skipped when {@code deriveEc} is false because BoringSSL repeats the same check natively
+     * when it builds the credential (SSL_CREDENTIAL_set1_private_key compares the two keys).
+     */
+    static boolean matches(PrivateKey priv, PublicKey pub, boolean deriveEc) {
         if (priv instanceof RSAPrivateKey r && pub instanceof RSAPublicKey p) {
             if (!r.getModulus().equals(p.getModulus())) {
                 return false;
@@ -191,8 +215,16 @@ public final class CertificateReader {
             return !(r instanceof RSAPrivateCrtKey crt) || crt.getPublicExponent().equals(p.getPublicExponent());
         }
         if (priv instanceof ECPrivateKey e && pub instanceof ECPublicKey p) {
-            ECCurve curve = EC5Util.convertCurve(e.getParams().getCurve());
-            ECPoint g = EC5Util.convertPoint(curve, e.getParams().getGenerator());
+            if (e.getParams().getCurve().getField().getFieldSize() != p.getParams().getCurve().getField().getFieldSize()) {
+                return false;
+            }
+            if (!deriveEc) {
+                return true;
+            }
+            ECPoint g = GENERATORS.computeIfAbsent(e.getParams().getCurve().getField().getFieldSize(), bits -> {
+                ECCurve curve = EC5Util.convertCurve(e.getParams().getCurve());
+                return EC5Util.convertPoint(curve, e.getParams().getGenerator());
+            });
             ECPoint q = new FixedPointCombMultiplier().multiply(g, e.getS()).normalize();
             return q.getAffineXCoord().toBigInteger().equals(p.getW().getAffineX())
                     && q.getAffineYCoord().toBigInteger().equals(p.getW().getAffineY());

@@ -13,13 +13,14 @@ import java.util.List;
  * @param name        the configuration name of the certificate
  * @param chain       leaf first
  * @param key         the leaf's private key
- * @param source      where it came from, for the inventory and error messages
+ * @param source      where the chain came from, for the inventory and error messages
+ * @param keySource   where the key came from, for error messages
  * @param names       the DNS names it answers for, normalised; may hold wildcards
  * @param keyType     ACM-style key algorithm name, e.g. {@code EC_prime256v1}, {@code RSA_2048}
  * @param fingerprint SHA-256 over the chain and key bytes; equal fingerprints mean the same
  *                    material, so a reload can keep the key material it already built
  */
-public record LoadedCertificate(String name, X509Certificate[] chain, PrivateKey key, String source,
+public record LoadedCertificate(String name, X509Certificate[] chain, PrivateKey key, String source, String keySource,
                                 List<String> names, String keyType, String fingerprint) {
 
     public X509Certificate leaf() {

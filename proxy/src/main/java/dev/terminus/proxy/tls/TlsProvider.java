@@ -67,6 +67,11 @@ public final class TlsProvider {
         return openSsl;
     }
 
+    /** Returns a certificate reader suited to this provider (BoringSSL re-checks EC key pairs natively). */
+    public CertificateReader reader(java.time.Clock clock) {
+        return new CertificateReader(clock, !openSsl);
+    }
+
     /** Returns {@code openssl} or {@code jdk}, the metric label. */
     public String label() {
         return openSsl ? "openssl" : "jdk";
@@ -94,8 +99,15 @@ public final class TlsProvider {
         try {
             return new ServedCertificate(c, OpenSslCredentialBuilder.forX509(c.key(), c.chain()).build());
         } catch (Exception e) {
-            throw new CertificateException(c.source() + ": BoringSSL refused the certificate and key: "
-                    + e.getMessage(), e);
+            StringBuilder why = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                why.append(why.length() == 0 ? "" : ": ").append(t.getMessage());
+            }
+            if (why.toString().toUpperCase(java.util.Locale.ROOT).contains("KEY_VALUES_MISMATCH")) {
+                throw new CertificateException(c.keySource() + ": private key does not match the certificate in "
+                        + c.source(), e);
+            }
+            throw new CertificateException(c.source() + ": BoringSSL refused the certificate and key: " + why, e);
         }
     }
 

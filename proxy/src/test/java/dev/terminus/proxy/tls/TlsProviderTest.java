@@ -19,7 +19,7 @@ class TlsProviderTest {
 
     private static LoadedCertificate loaded(X509Bundle cert, X509Bundle keyFrom) {
         return new LoadedCertificate("x", new X509Certificate[] {cert.getCertificate()},
-                keyFrom.getKeyPair().getPrivate(), "x.pem", List.of("x.test"), "EC_prime256v1", "f");
+                keyFrom.getKeyPair().getPrivate(), "x.pem", "x.key", List.of("x.test"), "EC_prime256v1", "f");
     }
 
     @Test
@@ -31,7 +31,7 @@ class TlsProviderTest {
         ServedCertificate ok = provider.serve(loaded(a, a));
         ok.release();
         assertThatThrownBy(() -> provider.serve(loaded(a, b))).isInstanceOf(CertificateException.class)
-                .hasMessageContaining("x.pem");
+                .hasMessageContaining("x.key: private key does not match the certificate in x.pem");
     }
 
     @Test

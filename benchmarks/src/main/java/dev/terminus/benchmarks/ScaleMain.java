@@ -1,0 +1,163 @@
+package dev.terminus.benchmarks;
+
+import dev.terminus.proxy.config.ConfigLoader;
+import dev.terminus.proxy.config.ProxyConfig;
+import dev.terminus.proxy.runtime.ProxyRuntime;
+import dev.terminus.proxy.tls.ListenerTls;
+import dev.terminus.proxy.tls.TlsProvider;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+
+import javax.net.ssl.SSLEngine;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Measures the proxy at scale: how long N certificates take to load and validate through the
+ * proxy's own start-up path (YAML, PEM files, checks, BoringSSL credentials, SNI index), what
+ * they cost in memory, and the handshake rate with clients asking for random names across all
+ * N versus one name. Handshakes run in memory (engine pairs, one thread), in interleaved rounds.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.terminus.benchmarks.ScaleMain [count] [dir] [seconds]</pre>
+ */
+public final class ScaleMain {
+    private ScaleMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        Path dir = Path.of(args.length > 1 ? args[1] : "/tmp/terminus-scale-" + count);
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        GeneratedCertificates pki = new GeneratedCertificates();
+        Path big = ensureConfig(dir.resolve("many"), pki, count);
+        Path one = ensureConfig(dir.resolve("one"), pki, 1);
+
+        gc();
+        long heap0 = heapUsed();
+        long rss0 = rssBytes();
+        long committed0 = heapCommitted();
+        long t0 = System.nanoTime();
+        ProxyConfig config = ConfigLoader.load(big);
+        long t1 = System.nanoTime();
+        ProxyRuntime runtime = new ProxyRuntime(null, config, TlsProvider.detect(false), Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        long t2 = System.nanoTime();
+        gc();
+        long heap1 = heapUsed();
+        long rss1 = rssBytes();
+        long committed1 = heapCommitted();
+        System.out.printf(Locale.ROOT, "certificates: %d%n", count);
+        System.out.printf(Locale.ROOT, "load: %.2f s (YAML %.2f s, certificates and index %.2f s)%n",
+                (t2 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        System.out.printf(Locale.ROOT, "memory: live heap +%d MB, committed heap +%d MB, process RSS +%d MB "
+                        + "(outside the heap: +%d MB; RSS now %d MB)%n",
+                (heap1 - heap0) >> 20, (committed1 - committed0) >> 20, (rss1 - rss0) >> 20,
+                ((rss1 - rss0) - (committed1 - committed0)) >> 20, rss1 >> 20);
+
+        ProxyRuntime single = new ProxyRuntime(null, ConfigLoader.load(one), TlsProvider.detect(false),
+                Clock.systemUTC(), new SimpleMeterRegistry());
+        ListenerTls manyTls = runtime.snapshots().current().listener("scale").tls();
+        ListenerTls oneTls = single.snapshots().current().listener("scale").tls();
+        SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).protocols("TLSv1.3").build();
+        EngineHandshake hs = new EngineHandshake();
+        SplittableRandom random = new SplittableRandom(42);
+        rate(hs, client, oneTls, 1, random, 1); // warm-up
+        rate(hs, client, manyTls, count, random, 1);
+        double oneSum = 0;
+        double manySum = 0;
+        for (int round = 1; round <= 3; round++) {
+            double r1 = rate(hs, client, oneTls, 1, random, seconds);
+            double rn = rate(hs, client, manyTls, count, random, seconds);
+            oneSum += r1;
+            manySum += rn;
+            System.out.printf(Locale.ROOT, "round %d: 1 name %.0f handshakes/s, %d random names %.0f handshakes/s%n",
+                    round, r1, count, rn);
+        }
+        System.out.printf(Locale.ROOT, "handshake rate, random names across %d vs 1 name: %.1f%%%n", count,
+                100 * manySum / oneSum);
+        single.close();
+        runtime.close();
+    }
+
+    /** Returns in-memory full handshakes per second for SNI names chosen at random among {@code names}. */
+    private static double rate(EngineHandshake hs, SslContext client, ListenerTls server, int names,
+                               SplittableRandom random, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        int n = 0;
+        long start = System.nanoTime();
+        // Bounded in time and in count.
+        while (System.nanoTime() < end && n < 10_000_000) {
+            String host = "host" + random.nextInt(names) + ".scale.test";
+            SSLEngine c = client.newEngine(ByteBufAllocator.DEFAULT, host, 443);
+            SSLEngine s = server.newEngine(ByteBufAllocator.DEFAULT, host);
+            try {
+                hs.run(c, s);
+            } finally {
+                ReferenceCountUtil.release(c);
+                ReferenceCountUtil.release(s);
+            }
+            n++;
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Writes N certificate files and a one-listener YAML config, unless a previous run did. */
+    static Path ensureConfig(Path dir, GeneratedCertificates pki, int count) throws Exception {
+        Path yaml = dir.resolve("proxy.yaml");
+        if (Files.exists(yaml)) {
+            return yaml;
+        }
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        StringBuilder b = new StringBuilder(count * 120);
+        b.append("admin: {address: 127.0.0.1, port: 0}\nlisteners:\n  - name: scale\n    port: 0\n")
+                .append("    session-resumption: false\n    default-certificate: host0\n    certificates:\n");
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            GeneratedCertificates.Pem p = pki.leaf("host" + i, false, "host" + i + ".scale.test");
+            Files.write(certs.resolve("host" + i + ".pem"), p.chain());
+            Files.write(certs.resolve("host" + i + ".key"), p.key());
+            b.append("      - {name: host").append(i).append(", chain: certs/host").append(i)
+                    .append(".pem, key: certs/host").append(i).append(".key}\n");
+        }
+        b.append("    action: {fixed-response: {status: 200, body: \"ok\\n\"}}\n");
+        Files.writeString(yaml, b);
+        System.out.printf(Locale.ROOT, "generated %d certificates in %s (%.1f s)%n", count, dir,
+                (System.nanoTime() - t0) / 1e9);
+        return yaml;
+    }
+
+    private static void gc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+    }
+
+    private static long heapCommitted() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+}
