@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.terminus.proxy.http.RouteAction;
 import dev.terminus.proxy.tls.SecurityPolicy;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,15 @@ import java.util.Set;
  * Certificate files are only resolved here; reading and checking them is the TLS layer's job.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Large enough for 100,000 certificates in one file (about 10 MB), small enough to refuse junk. */
+    static final int MAX_CONFIG_CHARS = 64 * 1024 * 1024;
+    private static final ObjectMapper YAML = new ObjectMapper(yamlFactory());
+
+    private static YAMLFactory yamlFactory() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CONFIG_CHARS);
+        return YAMLFactory.builder().loaderOptions(options).build();
+    }
 
     private ConfigLoader() {
     }
@@ -32,6 +41,10 @@ public final class ConfigLoader {
         String name = file.toString();
         JsonNode root;
         try {
+            long size = Files.size(file);
+            if (size > MAX_CONFIG_CHARS) {
+                throw new ConfigException(name + ": " + size + " bytes (expected: at most " + MAX_CONFIG_CHARS + ")");
+            }
             root = YAML.readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
             throw new ConfigException(name + ": not valid YAML: " + e.getOriginalMessage()
