@@ -55,14 +55,7 @@ public final class TestPki {
         CertificateBuilder b = new CertificateBuilder().subject("CN=" + id).notBefore(notBefore).notAfter(notAfter)
                 .addExtendedKeyUsageServerAuth();
         if (sans.length > 0) {
-            // pkitesting's addSanDnsName cannot express wildcards, so encode the extension here.
-            org.bouncycastle.asn1.x509.GeneralName[] names = new org.bouncycastle.asn1.x509.GeneralName[sans.length];
-            for (int i = 0; i < sans.length; i++) {
-                names[i] = new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName,
-                        sans[i]);
-            }
-            b.addExtensionOctetString("2.5.29.17", false,
-                    new org.bouncycastle.asn1.x509.GeneralNames(names).getEncoded());
+            withDnsNames(b, sans);
         }
         X509Bundle leaf = (rsa ? b.rsa2048() : b.ecp256()).buildIssuedBy(ca);
         Path chain = dir.resolve(id + ".pem");
@@ -70,6 +63,17 @@ public final class TestPki {
         Files.writeString(chain, leaf.getCertificatePathPEM());
         Files.writeString(key, leaf.getPrivateKeyPEM());
         return new Files2(id, chain, key, leaf);
+    }
+
+    /** Adds DNS SANs; pkitesting's addSanDnsName cannot express wildcards, so encode the extension here. */
+    public static CertificateBuilder withDnsNames(CertificateBuilder b, String... sans) throws IOException {
+        org.bouncycastle.asn1.x509.GeneralName[] names = new org.bouncycastle.asn1.x509.GeneralName[sans.length];
+        for (int i = 0; i < sans.length; i++) {
+            names[i] = new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName,
+                    sans[i]);
+        }
+        return b.addExtensionOctetString("2.5.29.17", false,
+                new org.bouncycastle.asn1.x509.GeneralNames(names).getEncoded());
     }
 
     /** A chain file and a key file for one certificate. */

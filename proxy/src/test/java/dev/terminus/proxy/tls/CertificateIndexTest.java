@@ -2,8 +2,7 @@ package dev.terminus.proxy.tls;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
+import dev.terminus.proxy.testing.TestPki;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,14 +28,9 @@ class CertificateIndexTest {
     static CertificateIndex strict;
 
     static ServedCertificate cert(String cn, boolean rsa, Duration validity, String... sans) throws Exception {
-        GeneralName[] names = new GeneralName[sans.length];
-        for (int i = 0; i < sans.length; i++) {
-            names[i] = new GeneralName(GeneralName.dNSName, sans[i]);
-        }
         Instant now = Instant.now();
-        CertificateBuilder b = new CertificateBuilder().subject("CN=" + cn).notBefore(now.minusSeconds(60))
-                .notAfter(now.plus(validity))
-                .addExtensionOctetString("2.5.29.17", false, new GeneralNames(names).getEncoded());
+        CertificateBuilder b = TestPki.withDnsNames(new CertificateBuilder().subject("CN=" + cn)
+                .notBefore(now.minusSeconds(60)).notAfter(now.plus(validity)), sans);
         X509Bundle leaf = (rsa ? b.rsa2048() : b.ecp256()).buildIssuedBy(ca);
         X509Certificate x = leaf.getCertificate();
         LoadedCertificate loaded = new LoadedCertificate(cn, new X509Certificate[] {x},
