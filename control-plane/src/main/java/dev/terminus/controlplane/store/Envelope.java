@@ -25,6 +25,7 @@ final class Envelope {
 
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
+    private static final int WRAPPED_KEY_BYTES = NONCE_BYTES + Kek.BYTES + TAG_BITS / 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Envelope() {
@@ -45,6 +46,11 @@ final class Envelope {
 
     /** Decrypts {@code sealed}; refuses with {@code WRONG_KEK} when {@code kek} did not wrap it, {@code CORRUPT} when altered. */
     static byte[] open(Kek kek, String recordId, Sealed sealed) {
+        if (sealed.nonce() == null || sealed.nonce().length != NONCE_BYTES || sealed.ciphertext() == null
+                || sealed.ciphertext().length < TAG_BITS / 8) {
+            throw new StoreException(StoreException.Code.CORRUPT, "record: " + recordId
+                    + " (expected: a " + NONCE_BYTES + "-byte nonce and a ciphertext of at least " + TAG_BITS / 8 + " bytes)");
+        }
         byte[] dataKey = unwrap(kek, recordId, sealed.wrappedKey());
         try {
             return gcm(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), sealed.nonce(), recordId, sealed.ciphertext());
@@ -73,9 +79,10 @@ final class Envelope {
     }
 
     private static byte[] unwrap(Kek kek, String recordId, byte[] wrappedKey) {
-        if (wrappedKey.length <= NONCE_BYTES) {
-            throw new StoreException(StoreException.Code.CORRUPT, "record: " + recordId
-                    + " (expected: a wrapped data key of " + (NONCE_BYTES + Kek.BYTES + TAG_BITS / 8) + " bytes)");
+        if (wrappedKey == null || wrappedKey.length != WRAPPED_KEY_BYTES) {
+            // Checked up front: the JDK's GCM throws a ProviderException, not a tag failure, on input shorter than a tag.
+            throw new StoreException(StoreException.Code.CORRUPT, "record: " + recordId + " (expected: a wrapped data key of "
+                    + WRAPPED_KEY_BYTES + " bytes, found " + (wrappedKey == null ? 0 : wrappedKey.length) + ")");
         }
         byte[] nonce = Arrays.copyOf(wrappedKey, NONCE_BYTES);
         byte[] wrapped = Arrays.copyOfRange(wrappedKey, NONCE_BYTES, wrappedKey.length);
