@@ -36,6 +36,8 @@ final class Database implements AutoCloseable {
     /** Opens the pool on {@code dataDir}/terminus.mv.db; refuses a directory another process has open. */
     static Database open(Path dataDir) {
         HikariConfig config = new HikariConfig();
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database under the pool's
+        // feet; we close it through close(). MVStore is crash-safe if the process dies without that.
         config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("terminus") + ";DB_CLOSE_ON_EXIT=FALSE");
         config.setUsername("terminus");
         config.setPassword("");

@@ -68,9 +68,6 @@ final class ServiceFixture implements AutoCloseable {
         return out.toString();
     }
 
-    String describeStatus(String arn) {
-        return service.describeCertificate(new DescribeCertificateRequest(arn)).certificate().status().name();
-    }
 
     CertificateDetail describe(String arn) {
         return service.describeCertificate(new DescribeCertificateRequest(arn)).certificate();

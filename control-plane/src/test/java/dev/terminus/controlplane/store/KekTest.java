@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -21,6 +22,7 @@ class KekTest {
     void ok_loadFromEnvironmentOrFile() throws Exception {
         Kek kek = Kek.generate();
         Path file = Files.writeString(dir.resolve("kek"), kek.toBase64() + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
         assertThat(Kek.load(null, Map.of(Kek.ENVIRONMENT_VARIABLE, kek.toBase64())).toBase64()).isEqualTo(kek.toBase64());
         assertThat(Kek.load(file, Map.of()).toBase64()).isEqualTo(kek.toBase64());
