@@ -1,0 +1,38 @@
+package dev.terminus.controlplane.store;
+
+import java.nio.file.Path;
+
+/**
+ * Opens the control plane's persistent state: certificates, events and CA material, with private
+ * keys sealed under a key-encryption key. Thread-safe; every call blocks on I/O.
+ */
+public interface Store extends AutoCloseable {
+
+    /**
+     * Opens (creating if needed) the embedded store under {@code dataDir}, migrating its schema,
+     * and refuses with {@code WRONG_KEK} a {@code kek} that did not write it.
+     */
+    static Store openEmbedded(Path dataDir, Kek kek) {
+        return EmbeddedStore.open(dataDir, kek);
+    }
+
+    /** Returns the certificate inventory's persistence. */
+    CertificateStore certificates();
+
+    /** Returns the event log. */
+    EventLog events();
+
+    /** Returns the CA material's persistence. */
+    CaMaterialStore caMaterial();
+
+    /**
+     * Re-wraps every record's data key (certificates, CA keys) from the current KEK to {@code newKek}
+     * in one transaction, and uses {@code newKek} from then on; returns how many records it re-wrapped.
+     * On failure nothing changes. The caller must then store {@code newKek} where the next start reads it.
+     */
+    int rewrap(Kek newKek);
+
+    /** Closes the connection pool; the database files are consistent afterwards. */
+    @Override
+    void close();
+}
