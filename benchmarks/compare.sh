@@ -22,7 +22,7 @@ TEMPLATES=$SCRIPT_DIR/compare
 
 rounds=3
 duration=6
-warmup=2
+warmup=4
 only=""
 keys=(ecdsa rsa)
 scenarios=("${SCENARIOS_ALL[@]}")
@@ -540,5 +540,15 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 report
+if [[ -n ${pid[terminus]-} ]]; then
+    # Where the JVM's CPU went (event loop, GC, JIT compilers, ...): whole run, warm-up included.
+    echo
+    echo "Terminus CPU by thread over the whole run (warm-up included), seconds:"
+    for t in /proc/"${pid[terminus]}"/task/*; do
+        stat=$(<"$t/stat") || continue
+        read -r -a f <<<"${stat##*) }"
+        printf '%s\t%s\n' "$((f[11] + f[12]))" "$(<"$t/comm")"
+    done | sort -rn | head -8 | awk -F'\t' -v tck="$clk_tck" '{ printf "  %7.2f  %s\n", $1 / tck, $2 }'
+fi
 [[ -z $stopped_early ]] || echo "NOTE: $stopped_early"
 echo "Total time: $(elapsed)s"
