@@ -4,6 +4,8 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +32,7 @@ public final class CertificateAuthorityHierarchy {
     private final SecureRandom random;
     private final CertificateSigner signer;
     private final AtomicReference<Cas> cas;
+    private final OcspSigner ocsp = new OcspSigner();
 
     private CertificateAuthorityHierarchy(CaConfig config, Clock clock, Cas cas) {
         this.config = Objects.requireNonNull(config, "config");
@@ -120,6 +123,29 @@ public final class CertificateAuthorityHierarchy {
                 certificate.getSerialNumber().toString(16));
         return new IssueResponse(request.region(), certificate,
                 List.of(issuer.certificate(), current.requireRoot().certificate()), keys.getPrivate());
+    }
+
+    /**
+     * Returns the DER of {@code region}'s complete CRL, signed by its subordinate: CRL number
+     * {@code crlNumber}, AKI, {@code thisUpdate}/{@code nextUpdate} and one entry per revoked serial.
+     * Refuses an unknown region ({@code UNKNOWN_REGION}) and a nextUpdate not after thisUpdate.
+     */
+    public byte[] signCrl(String region, long crlNumber, Instant thisUpdate, Instant nextUpdate, List<RevokedSerial> revoked) {
+        CaCredentials issuer = cas.get().subordinate(region);
+        if (!nextUpdate.isAfter(thisUpdate) || crlNumber < 1) {
+            throw CaException.invalid("crl", "number " + crlNumber + ", " + thisUpdate + " to " + nextUpdate,
+                    "a positive CRL number and nextUpdate after thisUpdate");
+        }
+        return CrlSigner.sign(issuer, crlNumber, thisUpdate, nextUpdate, revoked);
+    }
+
+    /**
+     * Answers a DER OCSP request (RFC 6960) for this hierarchy's subordinates, signed by the issuing
+     * subordinate, valid from {@code now} for {@code validity}; never throws on bad input: a
+     * malformed request gets {@code malformedRequest}, a request for another CA {@code unauthorized}.
+     */
+    public OcspAnswer respondOcsp(byte[] derRequest, SerialStatus status, Instant now, Duration validity) {
+        return ocsp.respond(derRequest, cas.get().subordinates, status, now, validity);
     }
 
     /** Returns the root certificate, the trust anchor to publish; refuses without a root ({@code NO_ROOT}). */

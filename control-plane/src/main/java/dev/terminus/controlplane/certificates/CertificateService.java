@@ -18,20 +18,33 @@ public final class CertificateService {
     private final Importer importer;
     private final Inventory inventory;
     private final RenewalScheduler renewal;
+    private final CrlPublisher crls;
+    private final OcspResponder ocsp;
+    private final Revoker revoker;
 
-    private CertificateService(Store store, PrivateCa ca, CertificatesConfig config, Clock clock, CertificateUsers users) {
+    private CertificateService(Store store, PrivateCa ca, CertificatesConfig config, Clock clock, CertificateUsers users,
+            RevocationConfig revocation) {
         this.issuance = new Issuance(store.certificates(), ca, config.account(), clock);
         this.importer = new Importer(store.certificates(), config.account(), clock);
-        this.inventory = new Inventory(store.certificates(), store.events(), users, clock);
+        this.inventory = new Inventory(store.certificates(), store.events(), users, clock, store.revocations());
         this.renewal = new RenewalScheduler(store.certificates(), issuance, config, clock);
+        this.crls = new CrlPublisher(store.revocations(), ca, revocation, clock);
+        this.ocsp = new OcspResponder(store.revocations(), ca, revocation, clock);
+        this.revoker = new Revoker(store.certificates(), store.revocations(), crls, clock);
     }
 
     /** Returns a service over {@code store} and {@code ca}; it does not own them (closing the store is the caller's). */
     public static CertificateService create(Store store, PrivateCa ca, CertificatesConfig config, Clock clock,
             CertificateUsers users) {
+        return create(store, ca, config, clock, users, RevocationConfig.DEFAULTS);
+    }
+
+    /** Returns a service as {@link #create(Store, PrivateCa, CertificatesConfig, Clock, CertificateUsers)}, with {@code revocation} settings. */
+    public static CertificateService create(Store store, PrivateCa ca, CertificatesConfig config, Clock clock,
+            CertificateUsers users, RevocationConfig revocation) {
         return new CertificateService(Objects.requireNonNull(store, "store"), Objects.requireNonNull(ca, "ca"),
                 Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"),
-                Objects.requireNonNull(users, "users"));
+                Objects.requireNonNull(users, "users"), Objects.requireNonNull(revocation, "revocation"));
     }
 
     /** Issues a PRIVATE certificate from the region's subordinate CA. */
@@ -82,6 +95,25 @@ public final class CertificateService {
     /** Reads the event log after a cursor. */
     public ReadEventsResponse readEvents(ReadEventsRequest request) {
         return call(() -> inventory.readEvents(request));
+    }
+
+    /**
+     * Revokes a PRIVATE certificate's current serial and re-publishes its region's CRL; refuses
+     * IMPORTED ({@code InvalidParameter}), unknown ({@code ResourceNotFound}) and already revoked
+     * ({@code RequestAlreadyProcessed}) certificates. Renewal skips it from then on.
+     */
+    public RevokeCertificateResponse revokeCertificate(RevokeCertificateRequest request) {
+        return call(() -> revoker.revoke(request));
+    }
+
+    /** Returns the CRL publisher: {@link CrlPublisher#crl(String)} serves, a timer calls {@link CrlPublisher#runOnce()}. */
+    public CrlPublisher crlPublisher() {
+        return crls;
+    }
+
+    /** Returns the OCSP responder. */
+    public OcspResponder ocspResponder() {
+        return ocsp;
     }
 
     /** Returns the managed-renewal scheduler; a timer calls its {@link RenewalScheduler#runOnce()}. */

@@ -40,7 +40,9 @@ public enum ErrorCode {
     /** A field is missing or out of range, or the operation does not apply to this certificate. */
     INVALID_PARAMETER,
     /** The certificate changed while the call ran; retrying reads the new state. */
-    CONFLICT;
+    CONFLICT,
+    /** The call asks for what is already done, e.g. revoking a revoked certificate (AWS Private CA's code). */
+    REQUEST_ALREADY_PROCESSED;
 
     private final String code = wireName(name());
 

@@ -6,6 +6,7 @@ import dev.terminus.controlplane.store.CertificateQuery;
 import dev.terminus.controlplane.store.CertificateRecord;
 import dev.terminus.controlplane.store.CertificateStore;
 import dev.terminus.controlplane.store.EventLog;
+import dev.terminus.controlplane.store.RevocationStore;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,17 +24,19 @@ final class Inventory {
     private final EventLog events;
     private final CertificateUsers users;
     private final Clock clock;
+    private final RevocationStore revocations;
 
-    Inventory(CertificateStore store, EventLog events, CertificateUsers users, Clock clock) {
+    Inventory(CertificateStore store, EventLog events, CertificateUsers users, Clock clock, RevocationStore revocations) {
         this.store = store;
         this.events = events;
         this.users = users;
         this.clock = clock;
+        this.revocations = revocations;
     }
 
     DescribeCertificateResponse describe(DescribeCertificateRequest request) {
         CertificateRecord record = find(request.certificateArn());
-        return new DescribeCertificateResponse(Records.detail(record, users.usersOf(record.arn())));
+        return new DescribeCertificateResponse(detail(record));
     }
 
     ListCertificatesResponse list(ListCertificatesRequest request) {
@@ -43,7 +46,7 @@ final class Inventory {
                 request.keyAlgorithms(), horizon, request.nextToken(), request.maxItems());
         List<CertificateRecord> page = store.list(query);
         String next = page.size() == request.maxItems() ? page.get(page.size() - 1).arn() : null;
-        return new ListCertificatesResponse(page.stream().map(r -> Records.detail(r, users.usersOf(r.arn()))).toList(), next);
+        return new ListCertificatesResponse(page.stream().map(this::detail).toList(), next);
     }
 
     ExportCertificateResponse export(ExportCertificateRequest request) {
@@ -102,6 +105,13 @@ final class Inventory {
     ReadEventsResponse readEvents(ReadEventsRequest request) {
         List<CertificateEvent> read = events.readAfter(request.afterId(), request.limit()).stream().map(Records::event).toList();
         return new ReadEventsResponse(read, read.isEmpty() ? request.afterId() : read.get(read.size() - 1).id());
+    }
+
+    private CertificateDetail detail(CertificateRecord record) {
+        // Only REVOKED rows have a ledger entry worth showing: one extra read for those alone.
+        RevocationStore.Revocation revocation = CertificateStatus.REVOKED.name().equals(record.status())
+                ? revocations.findByArn(record.arn()).orElse(null) : null;
+        return Records.detail(record, users.usersOf(record.arn()), revocation);
     }
 
     private CertificateRecord find(String arn) {

@@ -8,9 +8,14 @@ import dev.terminus.controlplane.ca.CreateSubordinateRequest;
 import dev.terminus.controlplane.ca.CreateSubordinateResponse;
 import dev.terminus.controlplane.ca.IssueRequest;
 import dev.terminus.controlplane.ca.IssueResponse;
+import dev.terminus.controlplane.ca.OcspAnswer;
+import dev.terminus.controlplane.ca.RevokedSerial;
+import dev.terminus.controlplane.ca.SerialStatus;
 import dev.terminus.controlplane.store.CaMaterialStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.SortedSet;
 import org.slf4j.Logger;
@@ -60,6 +65,16 @@ public final class PrivateCa {
     /** Issues an end-entity certificate; nothing is stored here (the inventory stores it). */
     public IssueResponse issue(IssueRequest request) {
         return hierarchy.issue(request);
+    }
+
+    /** Signs {@code region}'s complete CRL with its subordinate; see {@link CertificateAuthorityHierarchy#signCrl}. */
+    public byte[] signCrl(String region, long crlNumber, Instant thisUpdate, Instant nextUpdate, List<RevokedSerial> revoked) {
+        return hierarchy.signCrl(region, crlNumber, thisUpdate, nextUpdate, revoked);
+    }
+
+    /** Answers an OCSP request; see {@link CertificateAuthorityHierarchy#respondOcsp}. Never throws on bad input. */
+    public OcspAnswer respondOcsp(byte[] derRequest, SerialStatus status, Instant now, Duration validity) {
+        return hierarchy.respondOcsp(derRequest, status, now, validity);
     }
 
     /** Returns the root certificate; refuses without one. */

@@ -1,7 +1,9 @@
 package dev.terminus.controlplane.certificates;
 
 import dev.terminus.controlplane.ca.Pem;
+import dev.terminus.controlplane.ca.RevocationReason;
 import dev.terminus.controlplane.store.CertificateRecord;
+import dev.terminus.controlplane.store.RevocationStore;
 import dev.terminus.controlplane.store.StoredEvent;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -35,6 +37,19 @@ final class Records {
                 facts.notBefore(), facts.notAfter(), facts.keyAlgorithm(), Pem.write(leaf), Pem.write(chain),
                 existing.validity(), existing.createdAt(), imported ? existing.issuedAt() : now,
                 imported ? now : existing.importedAt(), renewal, null, existing.version());
+    }
+
+    /** Returns the public view of {@code record}, with the resources using it and its revocation (null if none). */
+    static CertificateDetail detail(CertificateRecord record, List<String> inUseBy, RevocationStore.Revocation revocation) {
+        CertificateDetail detail = detail(record, inUseBy);
+        if (revocation == null) {
+            return detail;
+        }
+        return new CertificateDetail(detail.certificateArn(), detail.region(), detail.type(), detail.status(),
+                detail.domainName(), detail.subjectAlternativeNames(), detail.serial(), detail.subject(), detail.issuer(),
+                detail.notBefore(), detail.notAfter(), detail.keyAlgorithm(), detail.inUseBy(), RenewalEligibility.INELIGIBLE,
+                detail.renewal(), detail.createdAt(), detail.issuedAt(), detail.importedAt(), revocation.revokedAt(),
+                RevocationReason.valueOf(revocation.reason()));
     }
 
     /** Returns the public view of {@code record}, with the resources using it. */

@@ -18,12 +18,14 @@ final class EmbeddedStore implements Store {
     private final CertificateStore certificates;
     private final EventLog events;
     private final CaMaterialStore caMaterial;
+    private final RevocationStore revocations;
 
     private EmbeddedStore(Database database, SealedKeys keys) {
         this.database = database;
         this.keys = keys;
         this.certificates = new JdbcCertificateStore(database, keys);
         this.caMaterial = new JdbcCaMaterialStore(database, keys);
+        this.revocations = new JdbcRevocationStore(database);
         this.events = new EventLog() {
             @Override
             public StoredEvent append(StoredEvent event) {
@@ -73,6 +75,11 @@ final class EmbeddedStore implements Store {
     @Override
     public CaMaterialStore caMaterial() {
         return caMaterial;
+    }
+
+    @Override
+    public RevocationStore revocations() {
+        return revocations;
     }
 
     @Override

@@ -44,18 +44,7 @@ final class JdbcCertificateStore implements CertificateStore {
     @Override
     public CertificateRecord update(CertificateRecord record, PrivateKey key, StoredEvent event) {
         return database.inTransaction("update certificate " + record.arn(), connection -> {
-            long next = record.version() + 1;
-            try (PreparedStatement update = connection.prepareStatement(CertificateRows.UPDATE)) {
-                CertificateRows.bind(update, record, next);
-                update.setString(26, record.arn());
-                update.setLong(27, record.version());
-                if (update.executeUpdate() == 0) {
-                    throw exists(connection, record.arn())
-                            ? new StoreException(StoreException.Code.CONFLICT, "version: " + record.version() + " of "
-                                    + record.arn() + " (expected: the current version; it changed since it was read)")
-                            : notFound(record.arn());
-                }
-            }
+            updateRow(connection, record);
             if (key != null) {
                 keys.put(connection, record.arn(), key);
             }
@@ -64,6 +53,21 @@ final class JdbcCertificateStore implements CertificateStore {
             }
             return find(connection, record.arn()).orElseThrow();
         });
+    }
+
+    /** Writes {@code record} over the row with its ARN and version, bumping the version; refuses as {@link #update} does. */
+    static void updateRow(Connection connection, CertificateRecord record) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(CertificateRows.UPDATE)) {
+            CertificateRows.bind(update, record, record.version() + 1);
+            update.setString(26, record.arn());
+            update.setLong(27, record.version());
+            if (update.executeUpdate() == 0) {
+                throw exists(connection, record.arn())
+                        ? new StoreException(StoreException.Code.CONFLICT, "version: " + record.version() + " of "
+                                + record.arn() + " (expected: the current version; it changed since it was read)")
+                        : notFound(record.arn());
+            }
+        }
     }
 
     @Override
@@ -190,7 +194,7 @@ final class JdbcCertificateStore implements CertificateStore {
         }
     }
 
-    private static Optional<CertificateRecord> find(Connection connection, String arn) throws SQLException {
+    static Optional<CertificateRecord> find(Connection connection, String arn) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + CertificateRows.COLUMNS + " FROM certificates WHERE arn = ?")) {
             select.setString(1, arn);

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
     /** The migrations, in order: version i + 1 is element i. */
-    static final List<String> FILES = List.of("V1__initial_schema.sql");
+    static final List<String> FILES = List.of("V1__initial_schema.sql", "V2__revocation.sql");
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

@@ -25,6 +25,9 @@ public interface Store extends AutoCloseable {
     /** Returns the CA material's persistence. */
     CaMaterialStore caMaterial();
 
+    /** Returns the private CA's revocation ledger and published CRLs. */
+    RevocationStore revocations();
+
     /**
      * Re-wraps every record's data key (certificates, CA keys) from the current KEK to {@code newKek}
      * in one transaction, and uses {@code newKek} from then on; returns how many records it re-wrapped.

@@ -36,9 +36,12 @@ class EmbeddedStoreTest {
 
         try (Connection connection = connect(); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT version, description FROM schema_version ORDER BY version")) {
-            assertThat(rows.next()).isTrue();
-            assertThat(rows.getInt(1)).isEqualTo(1);
-            assertThat(rows.getString(2)).isEqualTo("V1__initial_schema.sql");
+            // One row per migration file, in order, each applied once.
+            for (int version = 1; version <= Migrations.FILES.size(); version++) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).isEqualTo(version);
+                assertThat(rows.getString(2)).isEqualTo(Migrations.FILES.get(version - 1));
+            }
             assertThat(rows.next()).isFalse();
         }
     }
