@@ -84,6 +84,11 @@ public final class TargetGroups implements AutoCloseable {
             for (int i = 0; i < weights.length; i++) {
                 TargetGroupConfig.Target t = c.targets().get(i);
                 TargetState s = targets.get(key(c.name(), t.host(), t.port()));
+                if (s != null && s.group() != state) {
+                    // Its group was removed and is back while the target still drains: start afresh,
+                    // so that the target counts into the group that routes to it.
+                    s = null;
+                }
                 if (s == null) {
                     s = new TargetState(state, new RouteAction.Forward(t.host(), t.port()));
                 }
@@ -111,7 +116,13 @@ public final class TargetGroups implements AutoCloseable {
         for (Map.Entry<TargetState, TargetGroupConfig> e : plan.members.entrySet()) {
             TargetState t = e.getKey();
             String k = key(t.groupName(), t.address().host(), t.address().port());
-            if (targets.putIfAbsent(k, t) == null) {
+            TargetState previous = targets.get(k);
+            if (previous != t) {
+                if (previous != null) {
+                    // A draining target of a removed group: it keeps draining on its own timer.
+                    previous.removeMeters(registry);
+                }
+                targets.put(k, t);
                 t.bindMeters(registry);
             } else if (t.draining()) {
                 log.info("target {} is back before its deregistration delay ended; it stops draining", t);
@@ -159,10 +170,13 @@ public final class TargetGroups implements AutoCloseable {
     private void endDrain(TargetState t) {
         synchronized (this) {
             String k = key(t.groupName(), t.address().host(), t.address().port());
-            if (!t.draining() || targets.get(k) != t) {
+            if (!t.draining()) {
+                // Added back by a reload before its delay ended.
                 return;
             }
-            targets.remove(k);
+            if (targets.get(k) == t) {
+                targets.remove(k);
+            }
             t.removeMeters(registry);
         }
         if (t.outstanding() > 0 || t.connections() > 0) {

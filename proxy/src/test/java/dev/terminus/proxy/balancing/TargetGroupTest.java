@@ -162,6 +162,19 @@ class TargetGroupTest {
     }
 
     @Test
+    void aGroupRemovedAndAddedBackGetsFreshTargets() {
+        TargetGroup first = commit(config(TargetGroupConfig.Algorithm.ROUND_ROBIN,
+                TargetGroupConfig.OnNoHealthy.FAIL_OPEN, 1));
+        groups.commit(groups.prepare(List.of()));
+        assertThat(groups.group("g")).isNull();
+        TargetGroup again = commit(config(TargetGroupConfig.Algorithm.ROUND_ROBIN,
+                TargetGroupConfig.OnNoHealthy.FAIL_OPEN, 1));
+        assertThat(again.targets().get(0)).isNotSameAs(first.targets().get(0));
+        assertThat(again.targets().get(0).draining()).isFalse();
+        assertThat(groups.target("g", "10.0.0.1", 8080)).isSameAs(again.targets().get(0));
+    }
+
+    @Test
     void anUncommittedPlanChangesNothing() {
         TargetGroup g = commit(config(TargetGroupConfig.Algorithm.ROUND_ROBIN, TargetGroupConfig.OnNoHealthy.FAIL_OPEN,
                 1, 1));
