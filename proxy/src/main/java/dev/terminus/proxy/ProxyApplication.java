@@ -1,6 +1,7 @@
 package dev.terminus.proxy;
 
 import dev.terminus.proxy.admin.AdminServer;
+import dev.terminus.proxy.balancing.TargetGroups;
 import dev.terminus.proxy.config.ProxyConfig;
 import dev.terminus.proxy.http.ConnectionInfo;
 import dev.terminus.proxy.http.HttpLimits;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Assembles a running proxy: TLS provider, runtime state, listeners, admin port and file watch.
@@ -46,6 +48,7 @@ public final class ProxyApplication implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final ProxyRuntime runtime;
     private final EventLoopGroup workers;
+    private final EventLoopGroup health;
     private final ScheduledExecutorService background;
     private final ProxyServer server;
     private final AdminServer admin;
@@ -59,11 +62,12 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     private ProxyApplication(PrometheusMeterRegistry registry, ProxyRuntime runtime, EventLoopGroup workers,
-                             ScheduledExecutorService background, ProxyServer server, AdminServer admin,
+                             EventLoopGroup health, ScheduledExecutorService background, ProxyServer server, AdminServer admin,
                              CertificateWatcher watcher) {
         this.registry = registry;
         this.runtime = runtime;
         this.workers = workers;
+        this.health = health;
         this.background = background;
         this.server = server;
         this.admin = admin;
@@ -85,13 +89,23 @@ public final class ProxyApplication implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
 
         TlsProvider provider = TlsProvider.detect(options.forceJdkTls());
-        ProxyRuntime runtime = new ProxyRuntime(configFile, config, provider, options.clock(), registry);
+        Transport transport = Transport.detect();
+        // Health checks get a loop of their own: a slow or dead target never delays client traffic.
+        EventLoopGroup health = transport.newGroup(1);
+        TargetGroups targetGroups = TargetGroups.start(registry, health.next(), transport.socketChannel());
+        ProxyRuntime runtime;
+        try {
+            runtime = new ProxyRuntime(configFile, config, provider, options.clock(), registry, targetGroups);
+        } catch (CertificateException | RuntimeException e) {
+            targetGroups.close();
+            health.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
         if (provider.isOpenSsl()) {
             log.info("TLS provider: {}", provider.describe());
         } else {
             log.warn("TLS provider: {} -- handshakes will be several times slower; see /readyz", provider.describe());
         }
-        Transport transport = Transport.detect();
         if (transport.fallbackReason() != null) {
             log.warn("socket transport: NIO ({})", transport.fallbackReason());
         }
@@ -106,7 +120,8 @@ public final class ProxyApplication implements AutoCloseable {
         try {
             TlsMetrics metrics = new TlsMetrics(registry);
             SnapshotHolder holder = runtime.snapshots();
-            server = ProxyServer.start(runtime, transport, workers, metrics, name -> httpAfterHandshake(holder, name));
+            server = ProxyServer.start(runtime, transport, workers, metrics, name -> httpAfterHandshake(holder, name),
+                    name -> plainHttp(holder, name));
             ProxyConfig.Admin a = config.admin();
             try {
                 admin = AdminServer.start(new InetSocketAddress(a.address(), a.port()), runtime, registry, workers,
@@ -116,7 +131,7 @@ public final class ProxyApplication implements AutoCloseable {
             }
             CertificateWatcher watcher = configFile == null ? null
                     : new CertificateWatcher(runtime, configFile, background, options.watchQuietMillis());
-            return new ProxyApplication(registry, runtime, workers, background, server, admin, watcher);
+            return new ProxyApplication(registry, runtime, workers, health, background, server, admin, watcher);
         } catch (ProxyServer.ServerStartException | IOException | RuntimeException e) {
             if (admin != null) {
                 admin.close();
@@ -127,6 +142,7 @@ public final class ProxyApplication implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             background.shutdownNow();
             runtime.close();
+            health.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -136,6 +152,16 @@ public final class ProxyApplication implements AutoCloseable {
         ProxyRuntime runtime = new ProxyRuntime(null, config, TlsProvider.detect(options.forceJdkTls()),
                 options.clock(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         runtime.close();
+    }
+
+    /** Installs HTTP/1.1 on a connection of a plain-text listener, right at accept. */
+    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener) {
+        Routes routes = request -> holder.current().listener(listener).routes().route(request);
+        return ch -> {
+            ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
+                    ((InetSocketAddress) ch.localAddress()).getPort(), "http", null, null, null);
+            HttpPipelines.configure(ch.pipeline(), null, info, routes, HttpLimits.defaults());
+        };
     }
 
     /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
@@ -186,6 +212,7 @@ public final class ProxyApplication implements AutoCloseable {
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         background.shutdownNow();
         runtime.close();
+        health.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         registry.close();
     }
 }

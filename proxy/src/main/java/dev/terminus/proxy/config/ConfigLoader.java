@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.terminus.proxy.http.RouteAction;
 import dev.terminus.proxy.tls.SecurityPolicy;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -69,7 +69,9 @@ public final class ConfigLoader {
     }
 
     private static ProxyConfig parse(YamlNode root, Path base, Path source) throws ConfigException {
-        root.onlyKeys(Set.of("admin", "listeners", "limits"));
+        root.onlyKeys(Set.of("admin", "listeners", "target-groups", "limits"));
+        Map<String, TargetGroupConfig> groups = TargetGroupLoader.load(root);
+        ActionLoader actions = new ActionLoader(groups);
 
         ProxyConfig.Admin admin = new ProxyConfig.Admin(ProxyConfig.Admin.DEFAULT_ADDRESS,
                 ProxyConfig.Admin.DEFAULT_PORT);
@@ -101,7 +103,7 @@ public final class ConfigLoader {
         Set<String> names = new HashSet<>();
         Set<String> endpoints = new HashSet<>();
         for (YamlNode n : ls) {
-            ProxyConfig.Listener listener = listener(n, base);
+            ProxyConfig.Listener listener = listener(n, base, actions);
             if (!names.add(listener.name())) {
                 throw n.error("name", "'" + listener.name() + "'", "a name no other listener has");
             }
@@ -110,15 +112,37 @@ public final class ConfigLoader {
             }
             listeners.add(listener);
         }
-        return new ProxyConfig(source, admin, listeners, limits);
+        return new ProxyConfig(source, admin, listeners, new ArrayList<>(groups.values()), limits);
     }
 
-    private static ProxyConfig.Listener listener(YamlNode n, Path base) throws ConfigException {
-        n.onlyKeys(Set.of("name", "address", "port", "policy", "strict-sni", "session-resumption",
-                "default-certificate", "certificates", "action"));
+    private static ProxyConfig.Listener listener(YamlNode n, Path base, ActionLoader actions) throws ConfigException {
+        n.onlyKeys(Set.of("name", "address", "port", "protocol", "policy", "strict-sni", "session-resumption",
+                "default-certificate", "certificates", "rules", "default-action", "action"));
         String name = n.requiredString("name");
         String address = n.string("address", ProxyConfig.Listener.DEFAULT_ADDRESS);
         int port = n.requiredInteger("port", 0, 65_535);
+        String protocol = n.string("protocol", "HTTPS");
+        if (!protocol.equals("HTTPS") && !protocol.equals("HTTP")) {
+            throw n.error("protocol", "'" + protocol + "'", "HTTPS (TLS, the default) or HTTP (plain text)");
+        }
+        if (n.has("action") && n.has("default-action")) {
+            throw n.error("action: set together with default-action (expected: one of them; action is the older "
+                    + "name of default-action)");
+        }
+        String actionKey = n.has("action") ? "action" : "default-action";
+        List<ProxyConfig.Rule> rules = actions.rules(n);
+        ActionSpec defaultAction = actions.action(n, actionKey);
+        if (protocol.equals("HTTP")) {
+            for (String tlsKey : List.of("policy", "strict-sni", "session-resumption", "default-certificate",
+                    "certificates")) {
+                if (n.has(tlsKey)) {
+                    throw n.error(tlsKey + ": not used by a plain HTTP listener (expected: protocol: HTTPS, or no "
+                            + tlsKey + ")");
+                }
+            }
+            return new ProxyConfig.Listener(name, address, port, false, SecurityPolicy.DEFAULT.policyName(), false,
+                    false, null, List.of(), rules, defaultAction);
+        }
         String policy = n.string("policy", SecurityPolicy.DEFAULT.policyName());
         if (SecurityPolicy.byName(policy) == null) {
             throw n.error("policy", "'" + policy + "'", "one of " + SecurityPolicy.names());
@@ -146,27 +170,8 @@ public final class ConfigLoader {
             throw n.error("default-certificate", "'" + def + "'", "the name of one of this listener's certificates "
                     + certNames);
         }
-        return new ProxyConfig.Listener(name, address, port, policy, strict, resumption, def, certs, action(n));
-    }
-
-    private static RouteAction action(YamlNode n) throws ConfigException {
-        YamlNode a = n.object("action");
-        if (a == null) {
-            throw n.error("action: missing (expected: forward or fixed-response)");
-        }
-        a.onlyKeys(Set.of("forward", "fixed-response"));
-        YamlNode f = a.object("forward");
-        YamlNode r = a.object("fixed-response");
-        if ((f == null) == (r == null)) {
-            throw a.error("expected exactly one of forward, fixed-response");
-        }
-        if (f != null) {
-            f.onlyKeys(Set.of("host", "port"));
-            return new RouteAction.Forward(f.requiredString("host"), f.requiredInteger("port", 1, 65_535));
-        }
-        r.onlyKeys(Set.of("status", "content-type", "body"));
-        return new RouteAction.FixedResponse(r.integer("status", 200, 200, 599),
-                r.string("content-type", "text/plain; charset=utf-8"), r.string("body", ""));
+        return new ProxyConfig.Listener(name, address, port, true, policy, strict, resumption, def, certs, rules,
+                defaultAction);
     }
 
     private static String stripExtension(String fileName) {

@@ -11,13 +11,21 @@ import java.util.List;
  *
  * @param source    the file it was read from, or {@code null} when built in code
  * @param admin     the admin port
- * @param listeners the TLS listeners, with unique names and unique address:port pairs
- * @param limits    connection and handshake limits shared by every listener
+ * @param listeners    the listeners, with unique names and unique address:port pairs
+ * @param targetGroups the target groups listener actions forward to, with unique names
+ * @param limits       connection and handshake limits shared by every listener
  */
-public record ProxyConfig(Path source, Admin admin, List<Listener> listeners, Limits limits) {
+public record ProxyConfig(Path source, Admin admin, List<Listener> listeners, List<TargetGroupConfig> targetGroups,
+                          Limits limits) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
+        targetGroups = List.copyOf(targetGroups);
+    }
+
+    /** Builds a configuration without target groups. */
+    public ProxyConfig(Path source, Admin admin, List<Listener> listeners, Limits limits) {
+        this(source, admin, listeners, List.of(), limits);
     }
 
     /** Returns the listener with this name, or {@code null}. */
@@ -37,20 +45,55 @@ public record ProxyConfig(Path source, Admin admin, List<Listener> listeners, Li
     }
 
     /**
-     * One TLS listener.
+     * One listener: TLS ({@code protocol: HTTPS}, the default) or plain HTTP. A plain listener has
+     * no certificates, and its TLS settings are unused.
      *
+     * @param tls                whether the listener terminates TLS
      * @param sessionResumption  TLS session tickets (shared across reloads) and the session cache;
      *                           on by default, off for full-handshake benchmarks
-     * @param defaultCertificate name of the certificate served without SNI or for unknown names
+     * @param defaultCertificate name of the certificate served without SNI or for unknown names;
+     *                           {@code null} on a plain listener
+     * @param rules              rules tried in ascending priority (unique)
+     * @param defaultAction      the action when no rule matches
      */
-    public record Listener(String name, String address, int port, String policy, boolean strictSni,
+    public record Listener(String name, String address, int port, boolean tls, String policy, boolean strictSni,
                            boolean sessionResumption, String defaultCertificate, List<Certificate> certificates,
-                           RouteAction action) {
+                           List<Rule> rules, ActionSpec defaultAction) {
         public static final String DEFAULT_ADDRESS = "127.0.0.1";
 
         public Listener {
             certificates = List.copyOf(certificates);
+            rules = List.copyOf(rules);
         }
+
+        /** Builds a TLS listener without rules that applies one action to every request. */
+        public Listener(String name, String address, int port, String policy, boolean strictSni,
+                        boolean sessionResumption, String defaultCertificate, List<Certificate> certificates,
+                        RouteAction action) {
+            this(name, address, port, true, policy, strictSni, sessionResumption, defaultCertificate, certificates,
+                    List.of(), new ActionSpec.Static(action));
+        }
+    }
+
+    /**
+     * A listener rule: the action applies when the host is one of {@code hosts} (if any) and the
+     * path matches one of {@code paths} (if any). At least one condition is set.
+     */
+    public record Rule(int priority, List<String> hosts, List<String> paths, ActionSpec action) {
+        public Rule {
+            hosts = List.copyOf(hosts);
+            paths = List.copyOf(paths);
+        }
+    }
+
+    /** Returns the target group with this name, or {@code null}. */
+    public TargetGroupConfig targetGroup(String name) {
+        for (TargetGroupConfig g : targetGroups) {
+            if (g.name().equals(name)) {
+                return g;
+            }
+        }
+        return null;
     }
 
     /** A certificate given as a PEM chain file (leaf first) and a PEM private-key file. */

@@ -89,6 +89,30 @@ final class YamlNode {
         return out;
     }
 
+    /** Reads a list of strings; a single string counts as a list of one. */
+    List<String> strings(String key) throws ConfigException {
+        JsonNode v = node.get(key);
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (v.isValueNode() && !v.isBinary()) {
+            out.add(v.asText());
+            return out;
+        }
+        if (!v.isArray()) {
+            throw error(key, v, "a string or a list of strings");
+        }
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isValueNode() || e.isNull() || e.isBinary()) {
+                throw error(key + "[" + i + "]", e, "a string");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
     String string(String key, String defaultValue) throws ConfigException {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {

@@ -41,12 +41,19 @@ final class ForwardExchange implements Upstream.Listener {
     private final RequestHandler owner;
     private final ChannelHandlerContext ctx;
     private final UpstreamPool pool;
-    private final RouteAction.Forward target;
+    /** Null for a plain forward; else where another target comes from when a connect fails. */
+    private final UpstreamGroup group;
     private final HttpLimits limits;
     private final boolean headRequest;
     private final boolean http10;
     private final ChannelFutureListener writeListener = this::upstreamWritten;
 
+    private UpstreamTarget target;
+    private long startNanos;
+    /** The status the client got, for the target's metrics; 0 while there is none. */
+    private int status;
+    private boolean accounted;
+    private boolean retried;
     private Upstream upstream;
     /** Request objects that arrived while the backend connection was still opening. */
     private List<HttpObject> pending;
@@ -59,12 +66,13 @@ final class ForwardExchange implements Upstream.Listener {
     private boolean done;
 
     ForwardExchange(RequestHandler owner, ChannelHandlerContext ctx, UpstreamPool pool,
-                    RouteAction.Forward target, HttpLimits limits, HttpRequest request,
+                    UpstreamTarget target, UpstreamGroup group, HttpLimits limits, HttpRequest request,
                     boolean downstreamKeepAlive) {
         this.owner = owner;
         this.ctx = ctx;
         this.pool = pool;
         this.target = target;
+        this.group = group;
         this.limits = limits;
         this.headRequest = HttpMethod.HEAD.equals(request.method());
         this.http10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
@@ -73,6 +81,7 @@ final class ForwardExchange implements Upstream.Listener {
 
     /** Sends the (already rewritten) request head, reusing an idle backend connection if any. */
     void start(HttpRequest upstreamHead) {
+        begin();
         upstream = pool.acquire(target, this);
         if (upstream != null) {
             write(upstreamHead);
@@ -83,6 +92,12 @@ final class ForwardExchange implements Upstream.Listener {
         // Nothing can be forwarded until the connection is up; hold the client's body meanwhile.
         owner.setUpstreamBlocked(true);
         pool.connect(target, this).addListener(this::connected);
+    }
+
+    private void begin() {
+        accounted = false;
+        startNanos = System.nanoTime();
+        target.requestStarted();
     }
 
     /** Forwards one piece of the request body; takes ownership of {@code content}. */
@@ -112,6 +127,10 @@ final class ForwardExchange implements Upstream.Listener {
 
     /** Gives up after the downstream side went away; the backend connection cannot be reused. */
     void abort() {
+        if (!done) {
+            // The client left before a complete response: no status to count.
+            status = 0;
+        }
         finish();
         closeUpstream();
     }
@@ -124,18 +143,54 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         if (!f.isSuccess()) {
-            fail(ProxyError.ofConnectFailure(f.cause()), f.cause());
+            ProxyError error = ProxyError.ofConnectFailure(f.cause());
+            if (!retryElsewhere(error, f.cause())) {
+                fail(error, f.cause());
+            }
             return;
         }
-        upstream = f.channel().pipeline().get(Upstream.class);
+        attached(f.channel().pipeline().get(Upstream.class));
+    }
+
+    /** Sends what was held while connecting over {@code connection}. */
+    private void attached(Upstream connection) {
+        upstream = connection;
         List<HttpObject> queued = pending;
         pending = null;
         for (HttpObject msg : queued) {
             write(msg);
         }
         if (!done) {
-            owner.setUpstreamBlocked(!f.channel().isWritable());
+            owner.setUpstreamBlocked(!upstream.channel().isWritable());
         }
+    }
+
+    /**
+     * Moves the request to another target of the group after a failed connect, once. Nothing was
+     * sent to the failed target, so this is safe for every method (unlike a retry after a reset).
+     */
+    private boolean retryElsewhere(ProxyError error, Throwable cause) {
+        if (group == null || retried) {
+            return false;
+        }
+        UpstreamTarget next = group.pick(target);
+        if (next == null || next.equals(target)) {
+            return false;
+        }
+        retried = true;
+        log.debug("connect to {} failed ({}), trying {}", target, cause == null ? error.code() : cause.toString(), next);
+        status = error.status().code();
+        account();
+        target = next;
+        status = 0;
+        begin();
+        Upstream idle = pool.acquire(next, this);
+        if (idle != null) {
+            attached(idle);
+        } else {
+            pool.connect(next, this).addListener(this::connected);
+        }
+        return true;
     }
 
     private void write(HttpObject msg) {
@@ -225,6 +280,7 @@ final class ForwardExchange implements Upstream.Listener {
             return response instanceof HttpContent;
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        status = code;
         ForwardingHeaders.toDownstream(response, ForwardingHeaders.bodyExpected(headRequest, response.status()));
         if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
             // An HTTP/1.0 client cannot parse chunked framing: delimit the body by closing.
@@ -282,6 +338,8 @@ final class ForwardExchange implements Upstream.Listener {
         if (done) {
             return;
         }
+        // A response cut after its head is not a complete answer: no status to count.
+        status = responseStarted ? 0 : error.status().code();
         finish();
         closeUpstream();
         if (cause != null) {
@@ -298,10 +356,19 @@ final class ForwardExchange implements Upstream.Listener {
 
     private void finish() {
         done = true;
+        account();
         cancelTimer();
         if (pending != null) {
             pending.forEach(ReferenceCountUtil::release);
             pending = null;
+        }
+    }
+
+    /** Reports the end of the request to its target, once per target. */
+    private void account() {
+        if (!accounted) {
+            accounted = true;
+            target.requestFinished(status, System.nanoTime() - startNanos);
         }
     }
 

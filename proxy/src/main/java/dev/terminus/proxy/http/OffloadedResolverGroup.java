@@ -18,14 +18,19 @@ import java.util.List;
  * blocking lookup never runs on an event loop. Backends named by IP literal skip it entirely.
  * The load-balancer work replaces this with target groups resolved out of band.
  */
-final class OffloadedResolverGroup extends AddressResolverGroup<InetSocketAddress> {
+public final class OffloadedResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
-    static final OffloadedResolverGroup INSTANCE = new OffloadedResolverGroup();
+    public static final OffloadedResolverGroup INSTANCE = new OffloadedResolverGroup();
 
     private static final EventExecutor LOOKUPS =
             new DefaultEventExecutor(new DefaultThreadFactory("terminus-dns", true));
 
     private OffloadedResolverGroup() {
+    }
+
+    /** Returns the address to connect to: resolved for an IP literal, else unresolved for this group. */
+    public static InetSocketAddress addressOf(RouteAction.Forward target) {
+        return UpstreamPool.address(target);
     }
 
     @Override

@@ -21,6 +21,8 @@ enum ProxyError {
     ROUTE_FAILED(HttpResponseStatus.INTERNAL_SERVER_ERROR, "route-failed", "no route could be chosen"),
     METHOD_NOT_SUPPORTED(HttpResponseStatus.NOT_IMPLEMENTED, "method-not-supported",
             "the proxy does not tunnel CONNECT requests"),
+    NO_HEALTHY_TARGET(HttpResponseStatus.SERVICE_UNAVAILABLE, "no-healthy-target",
+            "no target of the target group is healthy"),
     CONNECT_REFUSED(HttpResponseStatus.BAD_GATEWAY, "upstream-connect-refused",
             "the backend refused the connection"),
     CONNECT_FAILED(HttpResponseStatus.BAD_GATEWAY, "upstream-connect-failed",

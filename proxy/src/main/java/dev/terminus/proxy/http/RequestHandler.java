@@ -119,8 +119,23 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (action instanceof RouteAction.FixedResponse fixed) {
             respond(Responses.fixed(ctx.alloc(), fixed, headRequest));
         } else if (action instanceof RouteAction.Forward forward) {
-            exchange = new ForwardExchange(this, ctx, pool, forward, limits, request, keepAlive);
+            exchange = new ForwardExchange(this, ctx, pool, forward, null, limits, request, keepAlive);
             exchange.start(ForwardingHeaders.toUpstream(request, info, http2));
+        } else if (action instanceof RouteAction.Balanced balanced) {
+            UpstreamTarget target = balanced.group().pick(null);
+            if (target == null) {
+                sendError(ProxyError.NO_HEALTHY_TARGET);
+                return;
+            }
+            exchange = new ForwardExchange(this, ctx, pool, target, balanced.group(), limits, request, keepAlive);
+            exchange.start(ForwardingHeaders.toUpstream(request, info, http2));
+        } else if (action instanceof RouteAction.Redirect redirect) {
+            FullHttpResponse response = Responses.redirect(redirect, request, info);
+            if (response == null) {
+                sendError(ProxyError.BAD_REQUEST);
+            } else {
+                respond(response);
+            }
         } else {
             throw new IllegalStateException("unknown route action: " + action);
         }

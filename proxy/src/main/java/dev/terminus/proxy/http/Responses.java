@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -19,6 +20,31 @@ final class Responses {
     /** Builds a {@code fixed-response} action's answer; a HEAD answer keeps the length, not the body. */
     static FullHttpResponse fixed(ByteBufAllocator alloc, RouteAction.FixedResponse action, boolean head) {
         return build(alloc, HttpResponseStatus.valueOf(action.status()), action.contentType(), action.body(), head);
+    }
+
+    /**
+     * Builds a {@code redirect} action's answer for a request, or returns {@code null} when the
+     * request has no host to fill {@code #{host}} with.
+     */
+    static FullHttpResponse redirect(RouteAction.Redirect action, HttpRequest request, ConnectionInfo info) {
+        String host = RuleTable.host(request);
+        if (host == null) {
+            return null;
+        }
+        String uri = request.uri();
+        int start = RuleTable.pathStart(uri);
+        int end = RuleTable.pathEnd(uri, start);
+        String path = start == end ? "/" : uri.substring(start, end);
+        String query = "";
+        if (end < uri.length() && uri.charAt(end) == '?') {
+            int fragment = uri.indexOf('#', end);
+            query = uri.substring(end + 1, fragment < 0 ? uri.length() : fragment);
+        }
+        String location = action.location(info.scheme(), host, info.localPort(), path, query);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(action.status()), Unpooled.EMPTY_BUFFER);
+        response.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
     }
 
     /** Builds a proxy error response naming its cause in the body and in {@code X-Terminus-Error}. */

@@ -30,18 +30,19 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     }
 
     private final UpstreamPool pool;
-    private final RouteAction.Forward target;
+    private final UpstreamTarget target;
     private Channel channel;
     private Listener listener;
     private Throwable failure;
+    private boolean opened;
 
-    Upstream(UpstreamPool pool, RouteAction.Forward target, Listener listener) {
+    Upstream(UpstreamPool pool, UpstreamTarget target, Listener listener) {
         this.pool = pool;
         this.target = target;
         this.listener = listener;
     }
 
-    RouteAction.Forward target() {
+    UpstreamTarget target() {
         return target;
     }
 
@@ -74,6 +75,13 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        opened = true;
+        target.connectionOpened(ctx.channel());
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -122,6 +130,10 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Listener current = listener;
         listener = null;
+        if (opened) {
+            opened = false;
+            target.connectionClosed(ctx.channel());
+        }
         pool.remove(this);
         if (current != null) {
             current.onUpstreamClosed(failure);

@@ -49,9 +49,15 @@ final class UpstreamPool {
     }
 
     /** Returns an idle, open connection to {@code target} attached to {@code listener}, or null. */
-    Upstream acquire(RouteAction.Forward target, Upstream.Listener listener) {
+    Upstream acquire(UpstreamTarget target, Upstream.Listener listener) {
         for (Iterator<Upstream> it = idle.iterator(); it.hasNext(); ) {
             Upstream upstream = it.next();
+            if (!upstream.target().reusable()) {
+                // Its target drains: finish with it rather than carry it to the delay's end.
+                it.remove();
+                upstream.close();
+                continue;
+            }
             if (upstream.target().equals(target) && upstream.isActive()) {
                 it.remove();
                 upstream.attach(listener);
@@ -62,7 +68,7 @@ final class UpstreamPool {
     }
 
     /** Starts a new connection to {@code target}; its events go to {@code listener}. */
-    ChannelFuture connect(RouteAction.Forward target, Upstream.Listener listener) {
+    ChannelFuture connect(UpstreamTarget target, Upstream.Listener listener) {
         Upstream upstream = new Upstream(this, target, listener);
         HttpLimits l = limits;
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
@@ -77,13 +83,13 @@ final class UpstreamPool {
                 ch.pipeline().addLast("upstream", upstream);
             }
         };
-        return connector.connect(downstream, target, init, limits);
+        return connector.connect(downstream, target.address(), init, limits);
     }
 
     /** Takes a connection back after a complete exchange; keeps it only if it is still usable. */
     void release(Upstream upstream) {
         upstream.detach();
-        if (closed || !upstream.isActive() || idle.size() >= MAX_IDLE) {
+        if (closed || !upstream.isActive() || !upstream.target().reusable() || idle.size() >= MAX_IDLE) {
             upstream.close();
             return;
         }

@@ -31,6 +31,9 @@ final class CertificateGauges {
         registered.forEach(registry::remove);
         registered.clear();
         for (ProxySnapshot.Listener l : snapshot.listeners().values()) {
+            if (l.tls() == null) {
+                continue;
+            }
             String listener = l.config().name();
             List<ServedCertificate> certs = l.tls().index().certificates();
             for (int i = 0; i < certs.size() && i < MAX_SERIES_PER_LISTENER; i++) {

@@ -1,6 +1,7 @@
 package dev.terminus.proxy.runtime;
 
 import dev.terminus.proxy.admin.AdminBackend;
+import dev.terminus.proxy.balancing.TargetGroups;
 import dev.terminus.proxy.config.ConfigException;
 import dev.terminus.proxy.config.ConfigLoader;
 import dev.terminus.proxy.config.ProxyConfig;
@@ -31,6 +32,7 @@ public final class ProxyRuntime implements AdminBackend {
     private final Path configFile;
     private final TlsProvider provider;
     private final SnapshotBuilder builder;
+    private final TargetGroups targetGroups;
     private final SnapshotHolder holder = new SnapshotHolder();
     private final CertificateGauges gauges;
     private final Counter reloadSuccess;
@@ -45,7 +47,17 @@ public final class ProxyRuntime implements AdminBackend {
      */
     public ProxyRuntime(Path configFile, ProxyConfig initial, TlsProvider provider, Clock clock,
                         MeterRegistry registry) throws CertificateException {
+        this(configFile, initial, provider, clock, registry, TargetGroups.withoutHealthChecks(registry));
+    }
+
+    /**
+     * Builds the first snapshot with target groups whose state {@code targetGroups} keeps across
+     * reloads; throws if any input is bad, naming the file and key.
+     */
+    public ProxyRuntime(Path configFile, ProxyConfig initial, TlsProvider provider, Clock clock,
+                        MeterRegistry registry, TargetGroups targetGroups) throws CertificateException {
         this.configFile = configFile;
+        this.targetGroups = targetGroups;
         this.provider = provider;
         this.builder = new SnapshotBuilder(provider, provider.reader(clock));
         this.gauges = new CertificateGauges(registry, clock);
@@ -60,8 +72,22 @@ public final class ProxyRuntime implements AdminBackend {
                 .description("1 when TLS runs on the JDK provider because BoringSSL is unavailable")
                 .register(registry);
         synchronized (this) {
-            publish(builder.build(initial, null, ++version));
+            publish(build(initial, null));
         }
+    }
+
+    /** Builds a snapshot and commits its target groups; on failure nothing changes. Under the lock. */
+    private ProxySnapshot build(ProxyConfig config, ProxySnapshot previous) throws CertificateException {
+        TargetGroups.Plan plan = targetGroups.prepare(config.targetGroups());
+        ProxySnapshot snapshot = builder.build(config, previous, ++version, plan);
+        // Nothing below can fail: the groups become current together with the snapshot.
+        targetGroups.commit(plan);
+        return snapshot;
+    }
+
+    /** Returns the target groups' state: health, requests in flight, draining. */
+    public TargetGroups targetGroups() {
+        return targetGroups;
     }
 
     /** Returns the holder the data path reads. */
@@ -118,7 +144,7 @@ public final class ProxyRuntime implements AdminBackend {
         ProxySnapshot current = holder.current();
         try {
             requireSameBindings(current.config(), next);
-            ProxySnapshot snapshot = builder.build(next, current, ++version);
+            ProxySnapshot snapshot = build(next, current);
             publish(snapshot);
             reloadSuccess.increment();
             int certs = snapshot.owned().size();
@@ -149,13 +175,17 @@ public final class ProxyRuntime implements AdminBackend {
             throw new ConfigException(where + ": limits: changed (expected: unchanged; limits apply at start)");
         }
         List<String> before = new ArrayList<>();
-        current.listeners().forEach(l -> before.add(l.name() + "@" + l.address() + ":" + l.port()));
+        current.listeners().forEach(l -> before.add(binding(l)));
         List<String> after = new ArrayList<>();
-        next.listeners().forEach(l -> after.add(l.name() + "@" + l.address() + ":" + l.port()));
+        next.listeners().forEach(l -> after.add(binding(l)));
         if (!before.equals(after)) {
-            throw new ConfigException(where + ": listeners: names or addresses changed from " + before + " to "
+            throw new ConfigException(where + ": listeners: names, protocols or addresses changed from " + before + " to "
                     + after + " (expected: unchanged; adding, removing or moving a listener needs a restart)");
         }
+    }
+
+    private static String binding(ProxyConfig.Listener l) {
+        return l.name() + "@" + (l.tls() ? "https" : "http") + "://" + l.address() + ":" + l.port();
     }
 
     @Override
@@ -188,6 +218,9 @@ public final class ProxyRuntime implements AdminBackend {
             return out;
         }
         for (ProxySnapshot.Listener l : s.listeners().values()) {
+            if (l.tls() == null) {
+                continue;
+            }
             ServedCertificate def = l.tls().index().defaultCertificate();
             for (ServedCertificate c : l.tls().index().certificates()) {
                 out.add(new CertificateInfo(l.config().name(), c.names(), c.serialHex(), c.keyType(), c.notAfter(),
@@ -200,6 +233,7 @@ public final class ProxyRuntime implements AdminBackend {
     /** Retires the current snapshot and its key material. */
     public synchronized void close() {
         serving = false;
+        targetGroups.close();
         holder.clear();
     }
 }

@@ -21,7 +21,7 @@ public final class ProxySnapshot {
     private final long version;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    /** One listener's state in this snapshot. */
+    /** One listener's state in this snapshot; {@code tls} is {@code null} for a plain HTTP listener. */
     public record Listener(ProxyConfig.Listener config, ListenerTls tls, Routes routes) {
     }
 

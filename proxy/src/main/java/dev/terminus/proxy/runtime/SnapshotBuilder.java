@@ -1,8 +1,11 @@
 package dev.terminus.proxy.runtime;
 
+import dev.terminus.proxy.balancing.TargetGroups;
+import dev.terminus.proxy.config.ActionSpec;
 import dev.terminus.proxy.config.ProxyConfig;
 import dev.terminus.proxy.http.RouteAction;
 import dev.terminus.proxy.http.Routes;
+import dev.terminus.proxy.http.RuleTable;
 import dev.terminus.proxy.tls.CertificateException;
 import dev.terminus.proxy.tls.CertificateIndex;
 import dev.terminus.proxy.tls.CertificateReader;
@@ -44,6 +47,20 @@ public final class SnapshotBuilder {
      * @param previous the snapshot being replaced, whose key material may be reused, or {@code null}
      */
     public ProxySnapshot build(ProxyConfig config, ProxySnapshot previous, long version) throws CertificateException {
+        if (!config.targetGroups().isEmpty()) {
+            throw new IllegalArgumentException("target groups need a plan: use build(config, previous, version, plan)");
+        }
+        return build(config, previous, version, null);
+    }
+
+    /**
+     * Builds a snapshot whose forward actions use the target groups of {@code groups}.
+     *
+     * @param previous the snapshot being replaced, whose key material may be reused, or {@code null}
+     * @param groups   the prepared target groups of {@code config}, or {@code null} when it has none
+     */
+    public ProxySnapshot build(ProxyConfig config, ProxySnapshot previous, long version, TargetGroups.Plan groups)
+            throws CertificateException {
         Map<String, ServedCertificate> reusable = new HashMap<>();
         if (previous != null) {
             for (ServedCertificate c : previous.owned()) {
@@ -54,7 +71,7 @@ public final class SnapshotBuilder {
         try {
             Map<String, ProxySnapshot.Listener> listeners = new LinkedHashMap<>();
             for (ProxyConfig.Listener l : config.listeners()) {
-                listeners.put(l.name(), listener(l, reusable, owned));
+                listeners.put(l.name(), listener(l, reusable, owned, groups));
             }
             return new ProxySnapshot(config, listeners, new ArrayList<>(owned.values()), version);
         } catch (CertificateException | RuntimeException e) {
@@ -64,8 +81,13 @@ public final class SnapshotBuilder {
     }
 
     private ProxySnapshot.Listener listener(ProxyConfig.Listener l, Map<String, ServedCertificate> reusable,
-                                            ConcurrentHashMap<String, ServedCertificate> owned)
+                                            ConcurrentHashMap<String, ServedCertificate> owned,
+                                            TargetGroups.Plan groups)
             throws CertificateException {
+        Routes routes = routes(l, groups);
+        if (!l.tls()) {
+            return new ProxySnapshot.Listener(l, null, routes);
+        }
         List<ProxyConfig.Certificate> configs = l.certificates();
         int n = configs.size();
         ServedCertificate[] served = new ServedCertificate[n];
@@ -106,9 +128,30 @@ public final class SnapshotBuilder {
         CertificateIndex index = CertificateIndex.build(List.of(served), served[def], l.strictSni());
         SecurityPolicy policy = SecurityPolicy.byName(l.policy());
         ListenerTls tls = provider.listener(l.name(), policy, l.sessionResumption(), index, defaultLoaded[0]);
-        RouteAction action = l.action();
-        Routes routes = request -> action;
         return new ProxySnapshot.Listener(l, tls, routes);
+    }
+
+    /** Builds the listener's rule table, once per snapshot; a listener without rules gets its one action. */
+    private static Routes routes(ProxyConfig.Listener l, TargetGroups.Plan groups) {
+        RouteAction defaultAction = resolve(l.defaultAction(), groups);
+        if (l.rules().isEmpty()) {
+            return request -> defaultAction;
+        }
+        List<RuleTable.Rule> rules = new ArrayList<>();
+        for (ProxyConfig.Rule r : l.rules()) {
+            rules.add(new RuleTable.Rule(r.priority(), r.hosts(), r.paths(), resolve(r.action(), groups)));
+        }
+        return RuleTable.of(rules, defaultAction);
+    }
+
+    private static RouteAction resolve(ActionSpec spec, TargetGroups.Plan groups) {
+        if (spec instanceof ActionSpec.Static s) {
+            return s.action();
+        }
+        if (groups == null) {
+            throw new IllegalStateException("a forward to target groups was validated but no groups were prepared");
+        }
+        return groups.resolve((ActionSpec.ToGroups) spec);
     }
 
     /** Reuses the previous snapshot's key material for identical bytes, or builds it. */

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -54,6 +55,24 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(ProxyRuntime runtime, Transport transport, EventLoopGroup workers,
                                     TlsMetrics metrics, Function<String, HandshakeCallback> callbacks)
             throws ServerStartException {
+        return start(runtime, transport, workers, metrics, callbacks, name -> ch -> {
+            throw new IllegalStateException("listener '" + name + "' is plain HTTP but no plain handler was given");
+        });
+    }
+
+    /**
+     * Binds every listener of the runtime's current configuration: TLS listeners get the SNI
+     * selector and the handshake observer, plain HTTP ones go straight to {@code plain}.
+     *
+     * @param callbacks gives each TLS listener (by name) what installs the application protocol
+     * @param plain     gives each plain listener (by name) what installs HTTP on a new connection;
+     *                  called on the connection's event loop
+     * @throws ServerStartException naming the listener and address when a bind fails
+     */
+    public static ProxyServer start(ProxyRuntime runtime, Transport transport, EventLoopGroup workers,
+                                    TlsMetrics metrics, Function<String, HandshakeCallback> callbacks,
+                                    Function<String, Consumer<Channel>> plain)
+            throws ServerStartException {
         ProxyConfig config = runtime.snapshots().current().config();
         ProxyConfig.Limits limits = config.limits();
         EventLoopGroup acceptors = transport.newGroup(1);
@@ -64,7 +83,8 @@ public final class ProxyServer implements AutoCloseable {
         try {
             for (ProxyConfig.Listener l : config.listeners()) {
                 String name = l.name();
-                HandshakeCallback callback = callbacks.apply(name);
+                HandshakeCallback callback = l.tls() ? callbacks.apply(name) : null;
+                Consumer<Channel> plainInit = l.tls() ? null : plain.apply(name);
                 long timeoutMillis = limits.handshakeTimeout().toMillis();
                 ServerBootstrap b = new ServerBootstrap()
                         .group(acceptors, workers)
@@ -75,7 +95,12 @@ public final class ProxyServer implements AutoCloseable {
                         .childHandler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast("limit", limiter)
+                                ch.pipeline().addLast("limit", limiter);
+                                if (plainInit != null) {
+                                    plainInit.accept(ch);
+                                    return;
+                                }
+                                ch.pipeline()
                                         .addLast("sni", new SniCertificateSelector(
                                                 () -> holder.current().listener(name).tls(), metrics,
                                                 limits.maxClientHelloBytes(), timeoutMillis))
@@ -94,8 +119,12 @@ public final class ProxyServer implements AutoCloseable {
                 }
                 channels.add(ch);
                 bound.put(name, (InetSocketAddress) ch.localAddress());
-                log.info("listener '{}' on {} ({}, policy {}, strict SNI {})", name, ch.localAddress(),
-                        transport.name(), l.policy(), l.strictSni());
+                if (l.tls()) {
+                    log.info("listener '{}' on {} ({}, policy {}, strict SNI {})", name, ch.localAddress(),
+                            transport.name(), l.policy(), l.strictSni());
+                } else {
+                    log.info("listener '{}' on {} ({}, plain HTTP)", name, ch.localAddress(), transport.name());
+                }
             }
         } catch (ServerStartException e) {
             channels.forEach(Channel::close);

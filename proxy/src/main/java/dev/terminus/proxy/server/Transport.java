@@ -30,6 +30,13 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, reason);
     }
 
+    /** Returns the client socket class of this transport, for connections the proxy opens itself. */
+    public Class<? extends io.netty.channel.Channel> socketChannel() {
+        return serverChannel == EpollServerSocketChannel.class
+                ? io.netty.channel.epoll.EpollSocketChannel.class
+                : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
     /** Creates an event loop group of this transport. */
     public EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory);
