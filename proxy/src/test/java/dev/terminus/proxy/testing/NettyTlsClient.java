@@ -40,6 +40,13 @@ public final class NettyTlsClient implements AutoCloseable {
                     protected void initChannel(Channel c) {
                         handler[0] = context.newHandler(c.alloc(), serverName, port);
                         c.pipeline().addLast(handler[0]);
+                        // A refused handshake is an expected outcome here; it is read from the future.
+                        c.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close();
+                            }
+                        });
                     }
                 }).connect("127.0.0.1", port).sync().channel();
         try {
