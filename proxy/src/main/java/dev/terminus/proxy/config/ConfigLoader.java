@@ -117,7 +117,7 @@ public final class ConfigLoader {
 
     private static ProxyConfig.Listener listener(YamlNode n, Path base, ActionLoader actions) throws ConfigException {
         n.onlyKeys(Set.of("name", "address", "port", "protocol", "policy", "strict-sni", "session-resumption",
-                "default-certificate", "certificates", "rules", "default-action", "action"));
+                "default-certificate", "certificates", "certificate-directories", "rules", "default-action", "action"));
         String name = n.requiredString("name");
         String address = n.string("address", ProxyConfig.Listener.DEFAULT_ADDRESS);
         int port = n.requiredInteger("port", 0, 65_535);
@@ -134,7 +134,7 @@ public final class ConfigLoader {
         ActionSpec defaultAction = actions.action(n, actionKey);
         if (protocol.equals("HTTP")) {
             for (String tlsKey : List.of("policy", "strict-sni", "session-resumption", "default-certificate",
-                    "certificates")) {
+                    "certificates", "certificate-directories")) {
                 if (n.has(tlsKey)) {
                     throw n.error(tlsKey + ": not used by a plain HTTP listener (expected: protocol: HTTPS, or no "
                             + tlsKey + ")");
@@ -162,8 +162,12 @@ public final class ConfigLoader {
             certs.add(new ProxyConfig.Certificate(certName, base.resolve(chain).normalize(),
                     base.resolve(c.requiredString("key")).normalize()));
         }
+        for (YamlNode d : n.list("certificate-directories")) {
+            CertificateDirectory.scan(d, base, certs, certNames);
+        }
         if (certs.isEmpty()) {
-            throw n.error("certificates: missing or empty (expected: at least one chain and key)");
+            throw n.error("certificates: missing or empty (expected: at least one chain and key, in certificates "
+                    + "or certificate-directories)");
         }
         String def = n.string("default-certificate", certs.get(0).name());
         if (!certNames.contains(def)) {

@@ -31,6 +31,14 @@ final class YamlNode {
         return path;
     }
 
+    /** Returns this node as a non-empty string, for lists of plain values. */
+    String asString(String expected) throws ConfigException {
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw new ConfigException(file + ": " + path + ": " + node + " (expected: " + expected + ")");
+        }
+        return node.asText();
+    }
+
     ConfigException error(String key, Object value, String expected) {
         return new ConfigException(file + ": " + child(key) + ": " + value + " (expected: " + expected + ")");
     }

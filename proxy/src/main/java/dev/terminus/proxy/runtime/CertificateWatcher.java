@@ -91,8 +91,11 @@ public final class CertificateWatcher implements AutoCloseable {
                     }
                     Path name = (Path) e.context();
                     Path full = dir.resolve(name).toAbsolutePath().normalize();
-                    // Kubernetes projects secrets through "..data" symlink swaps.
-                    if (watchedFiles.contains(full) || name.toString().startsWith("..")) {
+                    // Kubernetes projects secrets through "..data" symlink swaps; a certificate
+                    // directory gains and loses files that no configuration names.
+                    String file = name.toString();
+                    if (watchedFiles.contains(full) || file.startsWith("..") || file.endsWith(".pem")
+                            || file.endsWith(".crt") || file.endsWith(".key")) {
                         relevant = true;
                     }
                 }
