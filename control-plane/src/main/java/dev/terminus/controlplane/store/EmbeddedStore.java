@@ -73,6 +73,12 @@ final class EmbeddedStore implements Store {
     }
 
     @Override
+    public WebhookDeliveryStore webhookDeliveries() {
+        // Stateless over the shared pool, so no field: keeps this addition to one method.
+        return new JdbcWebhookDeliveryStore(database);
+    }
+
+    @Override
     public CaMaterialStore caMaterial() {
         return caMaterial;
     }

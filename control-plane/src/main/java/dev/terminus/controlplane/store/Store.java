@@ -22,6 +22,9 @@ public interface Store extends AutoCloseable {
     /** Returns the event log. */
     EventLog events();
 
+    /** Returns the webhook targets' delivery cursors and backoff state. */
+    WebhookDeliveryStore webhookDeliveries();
+
     /** Returns the CA material's persistence. */
     CaMaterialStore caMaterial();
 
