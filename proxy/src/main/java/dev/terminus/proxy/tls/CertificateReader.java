@@ -1,45 +1,40 @@
 package dev.terminus.proxy.tls;
 
+import io.netty.handler.ssl.util.LazyX509Certificate;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertificateParsingException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a PEM certificate chain and its PEM private key and checks that they can be served:
@@ -52,25 +47,24 @@ public final class CertificateReader {
     static final long MAX_PEM_BYTES = 1024 * 1024;
 
     /** Generators per curve size, kept so that BC's fixed-point tables are computed once per curve. */
-    private static final java.util.Map<Integer, ECPoint> GENERATORS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Integer, ECPoint> GENERATORS = new ConcurrentHashMap<>();
 
     private final Clock clock;
-    private final boolean deriveEcKeys;
-    private final JcaX509CertificateConverter certificates = new JcaX509CertificateConverter();
-    private final JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
+    private final boolean javaObjects;
 
-    /** Creates a reader that checks every key against its certificate in Java. */
+    /** Creates a reader that builds JDK objects and checks every key pair in Java. */
     public CertificateReader(Clock clock) {
         this(clock, true);
     }
 
     /**
-     * @param deriveEcKeys check EC keys against their certificate in Java; pass {@code false}
-     *                     when BoringSSL will build the key material, since it checks natively
+     * @param javaObjects build JDK certificate and key objects and check EC key pairs in Java (the
+     *                    JDK provider needs them); {@code false} keeps DER for BoringSSL, which
+     *                    decodes it and compares the key pair itself when it builds the credential
      */
-    public CertificateReader(Clock clock, boolean deriveEcKeys) {
+    public CertificateReader(Clock clock, boolean javaObjects) {
         this.clock = clock;
-        this.deriveEcKeys = deriveEcKeys;
+        this.javaObjects = javaObjects;
     }
 
     /** Reads and checks one certificate from its chain and key files. */
@@ -83,25 +77,65 @@ public final class CertificateReader {
     /** Reads and checks one certificate from PEM bytes; the labels name the inputs in errors. */
     public LoadedCertificate read(String name, byte[] chainPem, String chainLabel, byte[] keyPem, String keyLabel)
             throws CertificateException {
-        X509Certificate[] chain = parseChain(chainPem, chainLabel);
-        PrivateKey key = parseKey(keyPem, keyLabel);
-        X509Certificate leaf = chain[0];
-        String keyType = keyType(leaf.getPublicKey(), chainLabel);
-        if (!matches(key, leaf.getPublicKey(), deriveEcKeys)) {
-            throw new CertificateException(keyLabel + ": private key does not match the certificate in "
-                    + chainLabel + " (subject " + leaf.getSubjectX500Principal().getName() + ")");
+        List<byte[]> ders = new ArrayList<>(2);
+        for (PemObject block : DerMaterial.blocks(chainPem, chainLabel, "certificate")) {
+            if (!"CERTIFICATE".equals(block.getType())) {
+                throw new CertificateException(chainLabel + ": unexpected PEM block '" + block.getType()
+                        + "' in a certificate chain (expected: CERTIFICATE blocks, leaf first)");
+            }
+            ders.add(block.getContent());
         }
+        if (ders.isEmpty()) {
+            throw new CertificateException(chainLabel
+                    + ": no certificate found (expected: PEM CERTIFICATE blocks, leaf first)");
+        }
+        Certificate leaf = DerMaterial.certificate(ders.get(0), chainLabel);
+        for (int i = 1; i < ders.size(); i++) {
+            DerMaterial.certificate(ders.get(i), chainLabel);
+        }
+        SubjectPublicKeyInfo spki = leaf.getSubjectPublicKeyInfo();
+        String keyType = DerMaterial.keyType(spki, chainLabel);
+        PrivateKeyInfo keyInfo = DerMaterial.privateKey(keyPem, keyLabel);
+        String mismatch = keyLabel + ": private key does not match the certificate in " + chainLabel;
+        boolean same;
+        try {
+            same = DerMaterial.sameKey(keyInfo, spki);
+        } catch (IOException | RuntimeException e) {
+            throw new CertificateException(keyLabel + ": malformed private key: " + e.getMessage(), e);
+        }
+        if (!same) {
+            throw new CertificateException(mismatch);
+        }
+        Instant notBefore = leaf.getStartDate().getDate().toInstant();
+        Instant notAfter = leaf.getEndDate().getDate().toInstant();
         Instant now = clock.instant();
-        if (now.isAfter(leaf.getNotAfter().toInstant())) {
-            throw new CertificateException(chainLabel + ": certificate expired on " + leaf.getNotAfter().toInstant()
-                    + " (subject " + leaf.getSubjectX500Principal().getName() + ")");
+        if (now.isAfter(notAfter)) {
+            throw new CertificateException(chainLabel + ": certificate expired on " + notAfter + " (subject "
+                    + leaf.getSubject() + ")");
         }
-        if (now.isBefore(leaf.getNotBefore().toInstant())) {
-            throw new CertificateException(chainLabel + ": certificate is not valid before "
-                    + leaf.getNotBefore().toInstant());
+        if (now.isBefore(notBefore)) {
+            throw new CertificateException(chainLabel + ": certificate is not valid before " + notBefore);
         }
-        return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, dnsNames(leaf, chainLabel), keyType,
-                fingerprint(chainPem, keyPem));
+        String algorithm = keyType.startsWith("EC_") ? "EC" : "RSA";
+        X509Certificate[] chain = new X509Certificate[ders.size()];
+        PrivateKey key;
+        if (javaObjects) {
+            for (int i = 0; i < chain.length; i++) {
+                chain[i] = javaCertificate(ders.get(i), chainLabel);
+            }
+            key = javaKey(algorithm, encoded(keyInfo, keyLabel), keyLabel);
+            if (!matches(key, chain[0].getPublicKey(), true)) {
+                throw new CertificateException(mismatch);
+            }
+        } else {
+            // BoringSSL decodes these itself (and compares EC key pairs) when it builds the credential.
+            for (int i = 0; i < chain.length; i++) {
+                chain[i] = new LazyX509Certificate(ders.get(i));
+            }
+            key = new DerMaterial.EncodedPrivateKey(algorithm, encoded(keyInfo, keyLabel));
+        }
+        return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, DerMaterial.dnsNames(leaf), keyType,
+                fingerprint(chainPem, keyPem), DerMaterial.serial(leaf), notBefore, notAfter);
     }
 
     private static byte[] readFile(Path file, String what) throws CertificateException {
@@ -121,79 +155,31 @@ public final class CertificateReader {
         }
     }
 
-    private X509Certificate[] parseChain(byte[] pem, String label) throws CertificateException {
-        List<X509Certificate> chain = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
-            Object o;
-            while ((o = parser.readObject()) != null) {
-                if (o instanceof X509CertificateHolder holder) {
-                    chain.add(certificates.getCertificate(holder));
-                } else {
-                    throw new CertificateException(label + ": unexpected " + o.getClass().getSimpleName()
-                            + " in a certificate chain (expected: CERTIFICATE blocks, leaf first)");
-                }
-            }
-        } catch (CertificateException e) {
-            throw e;
-        } catch (IOException | java.security.cert.CertificateException | RuntimeException e) {
+    private static byte[] encoded(PrivateKeyInfo info, String label) throws CertificateException {
+        try {
+            return info.getEncoded();
+        } catch (IOException e) {
+            throw new CertificateException(label + ": malformed private key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds a JDK certificate from DER, for the JDK provider and the context's default key pair. */
+    static X509Certificate javaCertificate(byte[] der, String label) throws CertificateException {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (java.security.cert.CertificateException | RuntimeException e) {
             throw new CertificateException(label + ": malformed PEM certificate: " + e.getMessage(), e);
         }
-        if (chain.isEmpty()) {
-            throw new CertificateException(label + ": no certificate found (expected: PEM CERTIFICATE blocks, leaf first)");
-        }
-        return chain.toArray(new X509Certificate[0]);
     }
 
-    private PrivateKey parseKey(byte[] pem, String label) throws CertificateException {
-        Object o;
-        try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
-            o = parser.readObject();
-            if (o instanceof org.bouncycastle.asn1.x9.X9ECParameters) {
-                o = parser.readObject(); // "EC PARAMETERS" block before the key, as openssl ecparam writes
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new CertificateException(label + ": malformed PEM private key: " + e.getMessage(), e);
-        }
+    /** Builds a JDK private key from PKCS#8, for the JDK provider and the context's default key pair. */
+    static PrivateKey javaKey(String algorithm, byte[] pkcs8, String label) throws CertificateException {
         try {
-            if (o instanceof PEMKeyPair pair) {
-                return keys.getPrivateKey(pair.getPrivateKeyInfo());
-            }
-            if (o instanceof PrivateKeyInfo info) {
-                return keys.getPrivateKey(info);
-            }
-        } catch (IOException | RuntimeException e) {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new CertificateException(label + ": unusable private key: " + e.getMessage(), e);
         }
-        if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-            throw new CertificateException(label + ": private key is encrypted (expected: an unencrypted PEM key; "
-                    + "keep it readable only by the proxy's user instead)");
-        }
-        if (o == null) {
-            throw new CertificateException(label + ": no private key found (expected: a PEM PRIVATE KEY block)");
-        }
-        throw new CertificateException(label + ": unexpected " + o.getClass().getSimpleName()
-                + " (expected: a PEM PRIVATE KEY block)");
-    }
-
-    /** Returns the ACM-style key algorithm name, refusing what ALB would refuse. */
-    static String keyType(PublicKey key, String label) throws CertificateException {
-        if (key instanceof RSAPublicKey rsa) {
-            int bits = rsa.getModulus().bitLength();
-            if (bits < 2048) {
-                throw new CertificateException(label + ": RSA key of " + bits + " bits (expected: at least 2048)");
-            }
-            return "RSA_" + bits;
-        }
-        if (key instanceof ECPublicKey ec) {
-            int bits = ec.getParams().getCurve().getField().getFieldSize();
-            return switch (bits) {
-                case 256 -> "EC_prime256v1";
-                case 384 -> "EC_secp384r1";
-                default -> throw new CertificateException(label + ": EC key on a " + bits
-                        + "-bit curve (expected: P-256 or P-384)");
-            };
-        }
-        throw new CertificateException(label + ": " + key.getAlgorithm() + " key (expected: RSA or ECDSA)");
     }
 
     /** Checks that the private key belongs to the public key without a signature round trip. */
@@ -230,35 +216,6 @@ public final class CertificateReader {
                     && q.getAffineYCoord().toBigInteger().equals(p.getW().getAffineY());
         }
         return false;
-    }
-
-    /** Returns the DNS names from subjectAltName, or the CN when there is no SAN (RFC 6125 6.4.4). */
-    static List<String> dnsNames(X509Certificate leaf, String label) throws CertificateException {
-        Set<String> names = new LinkedHashSet<>();
-        try {
-            var sans = leaf.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (Integer.valueOf(2).equals(san.get(0))) {
-                        String n = HostNames.normalize((String) san.get(1));
-                        if (n != null) {
-                            names.add(n);
-                        }
-                    }
-                }
-                return List.copyOf(names);
-            }
-        } catch (CertificateParsingException e) {
-            throw new CertificateException(label + ": malformed subjectAltName: " + e.getMessage(), e);
-        }
-        X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
-        for (RDN rdn : subject.getRDNs(BCStyle.CN)) {
-            String n = HostNames.normalize(IETFUtils.valueToString(rdn.getFirst().getValue()));
-            if (n != null) {
-                names.add(n);
-            }
-        }
-        return List.copyOf(names);
     }
 
     private static String fingerprint(byte[] chain, byte[] key) {

@@ -1,5 +1,6 @@
 package dev.terminus.proxy.tls;
 
+import java.math.BigInteger;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -11,35 +12,27 @@ import java.util.List;
  * 100,000 certificates do not keep 100,000 parsed Java certificates on the heap.
  *
  * @param name        the configuration name of the certificate
- * @param chain       leaf first
- * @param key         the leaf's private key
+ * @param chain       leaf first; with BoringSSL these wrap the DER and are never parsed in Java
+ * @param key         the leaf's private key; with BoringSSL its PKCS#8 bytes only
  * @param source      where the chain came from, for the inventory and error messages
  * @param keySource   where the key came from, for error messages
  * @param names       the DNS names it answers for, normalised; may hold wildcards
  * @param keyType     ACM-style key algorithm name, e.g. {@code EC_prime256v1}, {@code RSA_2048}
  * @param fingerprint SHA-256 over the chain and key bytes; equal fingerprints mean the same
  *                    material, so a reload can keep the key material it already built
+ * @param serial      the leaf's serial number
+ * @param notBefore   start of the leaf's validity
+ * @param notAfter    end of the leaf's validity
  */
 public record LoadedCertificate(String name, X509Certificate[] chain, PrivateKey key, String source, String keySource,
-                                List<String> names, String keyType, String fingerprint) {
-
-    public X509Certificate leaf() {
-        return chain[0];
-    }
+                                List<String> names, String keyType, String fingerprint, BigInteger serial,
+                                Instant notBefore, Instant notAfter) {
 
     public boolean isEcdsa() {
         return keyType.startsWith("EC_");
     }
 
     public String serialHex() {
-        return leaf().getSerialNumber().toString(16);
-    }
-
-    public Instant notBefore() {
-        return leaf().getNotBefore().toInstant();
-    }
-
-    public Instant notAfter() {
-        return leaf().getNotAfter().toInstant();
+        return serial.toString(16);
     }
 }

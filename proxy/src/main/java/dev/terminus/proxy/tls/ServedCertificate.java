@@ -38,8 +38,8 @@ public final class ServedCertificate {
         this.keyType = c.keyType();
         this.ecdsa = c.isEcdsa();
         this.serialHex = c.serialHex();
-        this.notBeforeMillis = c.leaf().getNotBefore().getTime();
-        this.notAfterMillis = c.leaf().getNotAfter().getTime();
+        this.notBeforeMillis = c.notBefore().toEpochMilli();
+        this.notAfterMillis = c.notAfter().toEpochMilli();
         this.fingerprint = c.fingerprint();
         this.credential = credential;
         this.chain = credential == null ? c.chain() : null;

@@ -123,7 +123,7 @@ public final class TlsProvider {
                                 LoadedCertificate defaultCertificate) throws CertificateException {
         SslContextBuilder b;
         if (openSsl) {
-            b = SslContextBuilder.forServer(defaultCertificate.key(), defaultCertificate.chain())
+            b = SslContextBuilder.forServer(javaKey(defaultCertificate), javaChain(defaultCertificate))
                     .sslProvider(SslProvider.OPENSSL)
                     .option(OpenSslContextOption.GROUPS, policy.groups().toArray(new String[0]));
         } else {
@@ -150,6 +150,25 @@ public final class TlsProvider {
             context.sessionContext().setSessionTimeout(1);
         }
         return new ListenerTls(listenerName, policy, context, index, openSsl, resumption);
+    }
+
+    /** Returns the default certificate's key as a JDK object: Netty stores it in a key store. */
+    private static java.security.PrivateKey javaKey(LoadedCertificate c) throws CertificateException {
+        return c.key() instanceof DerMaterial.EncodedPrivateKey encoded
+                ? CertificateReader.javaKey(encoded.getAlgorithm(), encoded.pkcs8(), c.keySource()) : c.key();
+    }
+
+    /** Returns the default certificate's chain as JDK objects. */
+    private static java.security.cert.X509Certificate[] javaChain(LoadedCertificate c) throws CertificateException {
+        java.security.cert.X509Certificate[] chain = new java.security.cert.X509Certificate[c.chain().length];
+        for (int i = 0; i < chain.length; i++) {
+            try {
+                chain[i] = CertificateReader.javaCertificate(c.chain()[i].getEncoded(), c.source());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new CertificateException(c.source() + ": " + e.getMessage(), e);
+            }
+        }
+        return chain;
     }
 
     private static OpenSslSessionTicketKey newTicketKey() {

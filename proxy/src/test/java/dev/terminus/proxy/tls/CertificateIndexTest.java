@@ -33,9 +33,11 @@ class CertificateIndexTest {
                 .notBefore(now.minusSeconds(60)).notAfter(now.plus(validity)), sans);
         X509Bundle leaf = (rsa ? b.rsa2048() : b.ecp256()).buildIssuedBy(ca);
         X509Certificate x = leaf.getCertificate();
+        org.bouncycastle.asn1.x509.Certificate asn1 = org.bouncycastle.asn1.x509.Certificate.getInstance(x.getEncoded());
         LoadedCertificate loaded = new LoadedCertificate(cn, new X509Certificate[] {x},
-                leaf.getKeyPair().getPrivate(), cn + ".pem", cn + ".key", CertificateReader.dnsNames(x, cn),
-                CertificateReader.keyType(x.getPublicKey(), cn), cn);
+                leaf.getKeyPair().getPrivate(), cn + ".pem", cn + ".key", DerMaterial.dnsNames(asn1),
+                DerMaterial.keyType(asn1.getSubjectPublicKeyInfo(), cn), cn, x.getSerialNumber(),
+                x.getNotBefore().toInstant(), x.getNotAfter().toInstant());
         // JDK-style holder: the index never touches key material, so no native credential is needed.
         return new ServedCertificate(loaded, null);
     }

@@ -18,8 +18,10 @@ class TlsProviderTest {
     }
 
     private static LoadedCertificate loaded(X509Bundle cert, X509Bundle keyFrom) {
-        return new LoadedCertificate("x", new X509Certificate[] {cert.getCertificate()},
-                keyFrom.getKeyPair().getPrivate(), "x.pem", "x.key", List.of("x.test"), "EC_prime256v1", "f");
+        X509Certificate x = cert.getCertificate();
+        return new LoadedCertificate("x", new X509Certificate[] {x}, keyFrom.getKeyPair().getPrivate(), "x.pem",
+                "x.key", List.of("x.test"), "EC_prime256v1", "f", x.getSerialNumber(), x.getNotBefore().toInstant(),
+                x.getNotAfter().toInstant());
     }
 
     @Test
