@@ -18,12 +18,18 @@ final class EmbeddedStore implements Store {
     private final CertificateStore certificates;
     private final EventLog events;
     private final CaMaterialStore caMaterial;
+    private final ApiTokenStore apiTokens;
+    private final AuditLog auditLog;
+    private final ServerIdentityStore serverIdentities;
 
     private EmbeddedStore(Database database, SealedKeys keys) {
         this.database = database;
         this.keys = keys;
         this.certificates = new JdbcCertificateStore(database, keys);
         this.caMaterial = new JdbcCaMaterialStore(database, keys);
+        this.apiTokens = new JdbcApiTokenStore(database);
+        this.auditLog = new JdbcAuditLog(database);
+        this.serverIdentities = new JdbcServerIdentityStore(database, keys);
         this.events = new EventLog() {
             @Override
             public StoredEvent append(StoredEvent event) {
@@ -73,6 +79,21 @@ final class EmbeddedStore implements Store {
     @Override
     public CaMaterialStore caMaterial() {
         return caMaterial;
+    }
+
+    @Override
+    public ApiTokenStore apiTokens() {
+        return apiTokens;
+    }
+
+    @Override
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    @Override
+    public ServerIdentityStore serverIdentities() {
+        return serverIdentities;
     }
 
     @Override

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
     /** The migrations, in order: version i + 1 is element i. */
-    static final List<String> FILES = List.of("V1__initial_schema.sql");
+    static final List<String> FILES = List.of("V1__initial_schema.sql",
+            // The API branch numbers its file V100 so a concurrently appended V2 cannot share its name.
+            "V100__api_tokens.sql");
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
