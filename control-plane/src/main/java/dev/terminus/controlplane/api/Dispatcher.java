@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every request: route (404/405), read the body (413 above {@link #MAX_BODY_BYTES}), authenticate
+ * Runs every request: read the body (413 above {@link #MAX_BODY_BYTES}), route (404/405), authenticate
  * the bearer token (401) and check its role (403), call the handler, map failures to JSON errors, and
  * append an audit row for audited routes before answering. Runs on the API's worker threads, which may block.
  */
@@ -31,6 +31,7 @@ final class Dispatcher implements HttpHandler {
     /** The largest request body: an import's 2 MiB chain limit plus its certificate, key and JSON escaping. */
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
     static final String ANONYMOUS = "anonymous";
+    private static final long DRAIN_BYTES = 4L * MAX_BODY_BYTES;
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final List<Route> routes;
@@ -53,6 +54,9 @@ final class Dispatcher implements HttpHandler {
         Map<String, String> path = Map.of();
         Response response;
         try {
+            // Read the body first, whatever the outcome: the JDK server stalls the connection when a
+            // handler answers without consuming what the client is still sending.
+            byte[] body = body(exchange);
             List<String> segments = segments(exchange.getRequestURI().getRawPath());
             Set<String> allowed = new LinkedHashSet<>();
             for (Route candidate : routes) {
@@ -82,7 +86,6 @@ final class Dispatcher implements HttpHandler {
                             + route.method() + " " + route.template() + ")");
                 }
             }
-            byte[] body = body(exchange);
             response = route.handler().handle(new Request(path, query(exchange.getRequestURI().getRawQuery()), body, caller));
         } catch (Throwable failure) {
             ApiError error = ApiErrors.of(failure);
@@ -134,13 +137,15 @@ final class Dispatcher implements HttpHandler {
     }
 
     private static byte[] body(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
+                // Read (a bounded amount of) the rest so that the client, still sending, receives the 413.
+                byte[] buffer = new byte[64 * 1024];
+                long drained = 0;
+                for (int read = 0; read >= 0 && drained < DRAIN_BYTES; read = in.read(buffer)) {
+                    drained += read;
+                }
                 throw tooLarge();
             }
             return body;

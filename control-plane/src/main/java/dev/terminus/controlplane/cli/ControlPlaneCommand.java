@@ -25,14 +25,21 @@ final class ControlPlaneCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "configuration file (default: " + ClientOptions.DEFAULT_CONFIG + " if present, else built-in defaults)")
+            description = "configuration file (env TERMINUS_CONFIG; default: " + ClientOptions.DEFAULT_CONFIG
+                    + " if present, else built-in defaults)")
     Path config;
 
     @Option(names = "--check", description = "validate the configuration, print it, and exit")
     boolean check;
 
-    /** Returns the configuration from {@code file} (or the default file, or the defaults) for {@code environment}. */
+    /**
+     * Returns the configuration from {@code file}, else {@code TERMINUS_CONFIG}, else the default file
+     * when present, else the built-in defaults.
+     */
     static ControlPlaneConfig load(Path file, Map<String, String> environment) {
+        if (file == null && environment.containsKey("TERMINUS_CONFIG")) {
+            file = Path.of(environment.get("TERMINUS_CONFIG"));
+        }
         if (file == null && Files.exists(Path.of(ClientOptions.DEFAULT_CONFIG))) {
             file = Path.of(ClientOptions.DEFAULT_CONFIG);
         }
