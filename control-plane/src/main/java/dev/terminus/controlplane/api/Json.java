@@ -25,7 +25,7 @@ public final class Json {
                     .addSerializer(Instant.class, ToStringSerializer.instance)
                     .addSerializer(Period.class, ToStringSerializer.instance)
                     .addSerializer(Duration.class, ToStringSerializer.instance))
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 

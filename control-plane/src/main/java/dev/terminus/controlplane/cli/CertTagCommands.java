@@ -18,7 +18,7 @@ final class CertTagCommands {
     static void printTags(ClientOptions client, JsonNode answer) {
         client.output().print(answer, () -> {
             List<JsonNode> rows = new ArrayList<>();
-            answer.path("tags").fields().forEachRemaining(f -> rows.add(dev.terminus.controlplane.api.Json.mapper()
+            answer.path("tags").properties().forEach(f -> rows.add(dev.terminus.controlplane.api.Json.mapper()
                     .createArrayNode().add(f.getKey()).add(f.getValue().asText())));
             client.output().table(List.of("KEY", "VALUE"), dev.terminus.controlplane.api.Json.mapper().valueToTree(rows),
                     row -> List.of(row.get(0).asText(), row.get(1).asText()));

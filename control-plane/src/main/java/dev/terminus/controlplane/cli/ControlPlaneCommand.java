@@ -4,7 +4,6 @@ import dev.terminus.controlplane.certificates.CertificateUsers;
 import dev.terminus.controlplane.config.ConfigLoader;
 import dev.terminus.controlplane.config.ControlPlaneConfig;
 import dev.terminus.controlplane.server.ControlPlane;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -79,7 +79,7 @@ final class Output {
             width = Math.max(width, names.next().length());
         }
         int pad = width + 2;
-        object.fields().forEachRemaining(field -> out.println(String.format("%-" + pad + "s%s", field.getKey() + ":",
+        object.properties().forEach(field -> out.println(String.format("%-" + pad + "s%s", field.getKey() + ":",
                 text(field.getValue()))));
     }
 
