@@ -19,6 +19,9 @@ final class EmbeddedStore implements Store {
     private final EventLog events;
     private final CaMaterialStore caMaterial;
     private final RevocationStore revocations;
+    private final ApiTokenStore apiTokens;
+    private final AuditLog auditLog;
+    private final ServerIdentityStore serverIdentities;
 
     private EmbeddedStore(Database database, SealedKeys keys) {
         this.database = database;
@@ -26,6 +29,9 @@ final class EmbeddedStore implements Store {
         this.certificates = new JdbcCertificateStore(database, keys);
         this.caMaterial = new JdbcCaMaterialStore(database, keys);
         this.revocations = new JdbcRevocationStore(database);
+        this.apiTokens = new JdbcApiTokenStore(database);
+        this.auditLog = new JdbcAuditLog(database);
+        this.serverIdentities = new JdbcServerIdentityStore(database, keys);
         this.events = new EventLog() {
             @Override
             public StoredEvent append(StoredEvent event) {
@@ -86,6 +92,21 @@ final class EmbeddedStore implements Store {
     @Override
     public RevocationStore revocations() {
         return revocations;
+    }
+
+    @Override
+    public ApiTokenStore apiTokens() {
+        return apiTokens;
+    }
+
+    @Override
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    @Override
+    public ServerIdentityStore serverIdentities() {
+        return serverIdentities;
     }
 
     @Override

@@ -23,8 +23,7 @@ final class Migrations {
 
     /** The migrations, in order: version i + 1 is element i. */
     static final List<String> FILES = List.of("V1__initial_schema.sql", "V2__revocation.sql",
-            // The hooks branch numbers its file V200 so a concurrently appended migration cannot share its name.
-            "V200__webhook_deliveries.sql");
+            "V3__api_tokens.sql", "V4__webhook_deliveries.sql");
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

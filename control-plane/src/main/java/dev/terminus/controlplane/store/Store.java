@@ -31,6 +31,15 @@ public interface Store extends AutoCloseable {
     /** Returns the private CA's revocation ledger and published CRLs. */
     RevocationStore revocations();
 
+    /** Returns the API's bearer tokens (hashed). */
+    ApiTokenStore apiTokens();
+
+    /** Returns the API's audit log of mutating calls. */
+    AuditLog auditLog();
+
+    /** Returns the control plane's own TLS identities (the API server certificate). */
+    ServerIdentityStore serverIdentities();
+
     /**
      * Re-wraps every record's data key (certificates, CA keys) from the current KEK to {@code newKek}
      * in one transaction, and uses {@code newKek} from then on; returns how many records it re-wrapped.

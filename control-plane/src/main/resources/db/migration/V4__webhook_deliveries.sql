@@ -1,6 +1,4 @@
 -- Terminus control plane: webhook delivery state, one row per configured target id.
--- The hooks branch numbers its file V200 so that concurrently appended migrations cannot share its name;
--- the applied version is still the file's position in Migrations.FILES.
 
 -- cursor_id is the id of the last event the target acknowledged with a 2xx (0: none yet); it only moves
 -- forward, and only after the acknowledgement, so a crash in between re-sends (at-least-once).
