@@ -1,6 +1,5 @@
 -- Terminus control plane, API schema: bearer tokens (hashed), the audit log of mutating calls,
 -- and the API server's own TLS identity (its key sealed in sealed_keys like every other key).
--- same time; the version recorded in schema_version is its position in Migrations.FILES.
 
 CREATE TABLE api_tokens (
     id VARCHAR(32) PRIMARY KEY,

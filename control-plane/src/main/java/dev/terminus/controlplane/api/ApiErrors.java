@@ -22,7 +22,6 @@ final class ApiErrors {
     static final String REQUEST_TOO_LARGE = "RequestTooLarge";
     static final String INVALID_PARAMETER = ErrorCode.INVALID_PARAMETER.code();
     static final String RESOURCE_NOT_FOUND = ErrorCode.RESOURCE_NOT_FOUND.code();
-    static final String NOT_IMPLEMENTED = "NotImplemented";
     static final String INTERNAL_ERROR = "InternalError";
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
@@ -38,7 +37,7 @@ final class ApiErrors {
     static int status(ErrorCode code) {
         return switch (code) {
             case RESOURCE_NOT_FOUND -> 404;
-            case RESOURCE_IN_USE, CONFLICT -> 409;
+            case RESOURCE_IN_USE, CONFLICT, REQUEST_ALREADY_PROCESSED -> 409;
             // Bad input, including every import check (INPUT_TOO_LARGE is the import's own size rule).
             default -> 400;
         };

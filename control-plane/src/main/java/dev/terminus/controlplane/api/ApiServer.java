@@ -81,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
         routes.addAll(new CertificateRoutes(services.certificates()).routes());
         routes.addAll(new TagRoutes(services.certificates()).routes());
         routes.addAll(new TokenRoutes(services.tokens()).routes());
-        routes.addAll(new RevocationRoutes().routes());
+        routes.addAll(new RevocationRoutes(services.certificates()).routes());
         return List.copyOf(routes);
     }
 

@@ -13,6 +13,6 @@
  * <p>Routes are a table of {@link dev.terminus.controlplane.api.Route}s (method, path template,
  * role, audited operation); {@code /openapi.json} is a hand-written document that a test checks
  * against that table. ARNs go in paths URL-encoded ({@code arn%3Aterminus%3A...%2F<uuid>}).
- * Revocation endpoints are reserved and answer 501 until the revocation work wires them.
+ * Revocation: RevokeCertificate, and the public CRL and OCSP endpoints the CA writes into every certificate.
  */
 package dev.terminus.controlplane.api;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** Groups the certificate commands; each calls the API. */
 @Command(name = "cert", mixinStandardHelpOptions = true,
         description = "Request, import, describe, list, export, tag and delete certificates (through the API).",
-        subcommands = {CertCommand.RequestCert.class, CertFileCommands.ImportCert.class, CertFileCommands.ReimportCert.class,
+        subcommands = {CertCommand.RequestCert.class, CertCommand.Revoke.class, CertFileCommands.ImportCert.class, CertFileCommands.ReimportCert.class,
                 CertCommand.Describe.class, CertCommand.ListCerts.class, CertFileCommands.Export.class, CertCommand.Delete.class,
                 CertTagCommands.Tag.class, CertTagCommands.Untag.class, CertTagCommands.Tags.class})
 final class CertCommand implements Runnable {
@@ -134,6 +134,25 @@ final class CertCommand implements Runnable {
         public void run() {
             JsonNode answer = client.client().delete(path(arn));
             client.output().print(answer, () -> client.out().println("deleted " + answer.path("certificateArn").asText()));
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a PRIVATE certificate: it joins its region's CRL and OCSP answers 'revoked'.")
+    static final class Revoke implements Runnable {
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "ARN") String arn;
+        @Option(names = "--reason", defaultValue = "UNSPECIFIED", paramLabel = "REASON",
+                description = "RFC 5280 reason: UNSPECIFIED, KEY_COMPROMISE, CA_COMPROMISE, AFFILIATION_CHANGED, "
+                        + "SUPERSEDED, CESSATION_OF_OPERATION, CERTIFICATE_HOLD, PRIVILEGE_WITHDRAWN, A_A_COMPROMISE "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String reason;
+
+        @Override
+        public void run() {
+            JsonNode answer = client.client().post(path(arn) + "/revoke", java.util.Map.of("reason", reason));
+            client.output().print(answer, () -> client.out().println("revoked " + answer.path("certificateArn").asText()
+                    + " (serial " + answer.path("serial").asText() + ", " + answer.path("reason").asText() + ")"));
         }
     }
 }

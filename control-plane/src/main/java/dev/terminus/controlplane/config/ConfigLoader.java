@@ -1,5 +1,7 @@
 package dev.terminus.controlplane.config;
 
+import dev.terminus.controlplane.webhooks.WebhookTarget;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,11 +28,14 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("data-dir", "kek-file", "api", "account", "regions", "global-region",
+    private static final Set<String> TOP_KEYS = Set.of("events", "data-dir", "kek-file", "api", "account", "regions", "global-region",
             "renewal", "ca");
     private static final Set<String> API_KEYS = Set.of("address", "port");
     private static final Set<String> RENEWAL_KEYS = Set.of("window", "check-interval");
     private static final Set<String> CA_KEYS = Set.of("revocation-base-url");
+    private static final Set<String> EVENTS_KEYS = Set.of("webhooks", "delivery-interval");
+    private static final Set<String> WEBHOOK_KEYS = Set.of("id", "url", "secret", "start-at");
+    static final Duration DEFAULT_WEBHOOK_INTERVAL = Duration.ofSeconds(5);
     private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     private static final int MAX_FILE_BYTES = 1024 * 1024;
@@ -117,8 +122,43 @@ public final class ConfigLoader {
             throw (ca == null ? root : ca).error(ca == null ? "ca.revocation-base-url" : "revocation-base-url", revocation,
                     "an absolute http or https URL with a host and no query, e.g. https://127.0.0.1:8600");
         }
+        YamlNode events = object(root, "events", EVENTS_KEYS);
+        List<WebhookTarget> webhooks = events == null ? List.of() : webhooks(events);
+        Duration interval = events == null ? DEFAULT_WEBHOOK_INTERVAL
+                : events.duration("delivery-interval", DEFAULT_WEBHOOK_INTERVAL);
         return new ControlPlaneConfig(source, dataDir, kekFile, api, account, regions, globalRegion,
-                window, check, revocationBaseUrl);
+                window, check, revocationBaseUrl, webhooks, interval);
+    }
+
+    /** Reads {@code events.webhooks}: each an id, a URL, an optional HMAC secret and where to start. */
+    private static List<WebhookTarget> webhooks(YamlNode events) {
+        List<WebhookTarget> out = new java.util.ArrayList<>();
+        Set<String> ids = new java.util.HashSet<>();
+        for (YamlNode w : events.objects("webhooks")) {
+            w.onlyKeys(WEBHOOK_KEYS);
+            String id = w.text("id", null);
+            String url = w.text("url", null);
+            if (id == null || url == null) {
+                throw w.error(id == null ? "id" : "url", "(missing)", "an id and an http(s) URL for every webhook");
+            }
+            if (!ids.add(id)) {
+                throw w.error("id", id, "an id no other webhook has");
+            }
+            String startAt = w.text("start-at", "LATEST");
+            WebhookTarget target;
+            try {
+                target = WebhookTarget.of(id, URI.create(url)).withStartAt(WebhookTarget.StartAt.valueOf(startAt));
+                String secret = w.text("secret", null);
+                if (secret != null) {
+                    target = target.withSecret(secret);
+                }
+            } catch (IllegalArgumentException e) {
+                throw w.error("url", url, "an absolute http or https URL, and start-at EARLIEST or LATEST (" + e.getMessage()
+                        + ")");
+            }
+            out.add(target);
+        }
+        return out;
     }
 
     private static List<String> regions(YamlNode root) {

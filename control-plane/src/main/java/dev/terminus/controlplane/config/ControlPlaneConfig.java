@@ -1,5 +1,7 @@
 package dev.terminus.controlplane.config;
 
+import dev.terminus.controlplane.webhooks.WebhookTarget;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +26,7 @@ import java.util.Objects;
  */
 public record ControlPlaneConfig(Path source, Path dataDir, Path kekFile, Api api, String account,
         List<String> regions, String globalRegion, Duration renewalWindow, Duration renewalCheckInterval,
-        URI revocationBaseUrl) {
+        URI revocationBaseUrl, List<WebhookTarget> webhooks, Duration webhookInterval) {
 
     public static final String DEFAULT_DATA_DIR = "data/control-plane";
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
@@ -57,6 +59,7 @@ public record ControlPlaneConfig(Path source, Path dataDir, Path kekFile, Api ap
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(api, "api");
         regions = List.copyOf(regions);
+        webhooks = List.copyOf(webhooks);
     }
 
     /** Returns {@code <dataDir>/ca-chain.pem}. */
@@ -67,6 +70,12 @@ public record ControlPlaneConfig(Path source, Path dataDir, Path kekFile, Api ap
     /** Returns a copy listening on {@code port}, e.g. 0 in tests. */
     public ControlPlaneConfig withPort(int port) {
         return new ControlPlaneConfig(source, dataDir, kekFile, new Api(api.address(), port), account, regions,
-                globalRegion, renewalWindow, renewalCheckInterval, revocationBaseUrl);
+                globalRegion, renewalWindow, renewalCheckInterval, revocationBaseUrl, webhooks, webhookInterval);
+    }
+
+    /** Returns a copy that delivers events to {@code targets} every {@code interval} (tests). */
+    public ControlPlaneConfig withWebhooks(List<WebhookTarget> targets, Duration interval) {
+        return new ControlPlaneConfig(source, dataDir, kekFile, api, account, regions, globalRegion, renewalWindow,
+                renewalCheckInterval, revocationBaseUrl, targets, interval);
     }
 }

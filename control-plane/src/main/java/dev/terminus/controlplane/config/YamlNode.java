@@ -43,6 +43,25 @@ final class YamlNode {
         }
     }
 
+    /** Returns the mappings of the list under {@code key}; empty when absent. */
+    java.util.List<YamlNode> objects(String key) {
+        JsonNode value = present(key);
+        java.util.List<YamlNode> out = new java.util.ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        if (!value.isArray()) {
+            throw error(key, value, "a list of mappings");
+        }
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isObject()) {
+                throw error(key + "[" + i + "]", value.get(i), "a mapping");
+            }
+            out.add(new YamlNode(file, child(key) + "[" + i + "]", value.get(i)));
+        }
+        return out;
+    }
+
     /** Returns the mapping under {@code key}, or null when absent. */
     YamlNode object(String key) {
         JsonNode value = present(key);

@@ -24,6 +24,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import dev.terminus.controlplane.webhooks.WebhookDispatcher;
+import dev.terminus.controlplane.webhooks.WebhookPolicy;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +49,17 @@ public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneConfig config;
     private final AtomicLong renewalFailures = new AtomicLong();
 
-    private ControlPlane(Store store, ApiServer api, ScheduledExecutorService renewal, ControlPlaneConfig config) {
+    private final WebhookDispatcher webhooks;
+    private final ScheduledExecutorService delivery = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "webhooks");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicLong crlFailures = new AtomicLong();
+
+    private ControlPlane(Store store, ApiServer api, ScheduledExecutorService renewal, ControlPlaneConfig config,
+            WebhookDispatcher webhooks) {
+        this.webhooks = webhooks;
         this.store = store;
         this.api = api;
         this.renewal = renewal;
@@ -79,9 +93,21 @@ public final class ControlPlane implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            ControlPlane plane = new ControlPlane(store, api, timer, config);
+            WebhookDispatcher webhooks = config.webhooks().isEmpty() ? null
+                    : WebhookDispatcher.create(store, config.webhooks(),
+                            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), clock,
+                            WebhookPolicy.defaults());
+            ControlPlane plane = new ControlPlane(store, api, timer, config, webhooks);
             long every = config.renewalCheckInterval().toMillis();
             timer.scheduleWithFixedDelay(() -> plane.renewOnce(certificates), every, every, TimeUnit.MILLISECONDS);
+            // CRLs are regenerated on every revocation; this refresh keeps nextUpdate ahead of the clock.
+            timer.scheduleWithFixedDelay(() -> plane.publishCrls(certificates), 0, every, TimeUnit.MILLISECONDS);
+            if (webhooks != null) {
+                // Its own thread: a slow receiver must not hold back renewal or CRLs.
+                long deliver = config.webhookInterval().toMillis();
+                plane.delivery.scheduleWithFixedDelay(plane::deliverOnce, deliver, deliver, TimeUnit.MILLISECONDS);
+                log.info("Delivering events to {} webhook(s) every {}", config.webhooks().size(), config.webhookInterval());
+            }
             log.info("Control plane ready: API {}, CA chain for clients in {}", plane.endpoint(), config.caChainFile());
             return plane;
         } catch (RuntimeException e) {
@@ -127,12 +153,44 @@ public final class ControlPlane implements AutoCloseable {
         return renewalFailures.get();
     }
 
+    /** Returns the webhook dispatcher, or {@code null} when no webhook is configured. */
+    public WebhookDispatcher webhooks() {
+        return webhooks;
+    }
+
+    /** Returns how many scheduled CRL refreshes failed as a whole (each also logged). */
+    public long crlFailures() {
+        return crlFailures.get();
+    }
+
     @Override
     public void close() {
+        delivery.shutdownNow();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         renewal.shutdownNow();
         api.close();
         store.close();
         log.info("Control plane stopped");
+    }
+
+    private void publishCrls(CertificateService certificates) {
+        try {
+            certificates.crlPublisher().runOnce();
+        } catch (RuntimeException e) {
+            crlFailures.incrementAndGet();
+            log.error("CRL refresh failed; retrying at the next check", e);
+        }
+    }
+
+    private void deliverOnce() {
+        try {
+            webhooks.runOnce();
+        } catch (RuntimeException e) {
+            // The dispatcher records per-target failures itself; this guards the timer.
+            log.error("Webhook delivery pass failed; retrying at the next tick", e);
+        }
     }
 
     private void renewOnce(CertificateService certificates) {

@@ -130,9 +130,8 @@ class ApiRefusalsTest {
                                 + "\"privateKey\":\"x\"}", 400),
                 Arguments.of("UnknownRoute", "GET", "/v2/certificates", null, 404),
                 Arguments.of("MethodNotAllowed", "PUT", "/v1/certificates", "{}", 405),
-                Arguments.of("NotImplemented", "POST", "/v1/certificates/{arn}/revoke", "{\"reason\":\"KEY_COMPROMISE\"}", 501),
-                Arguments.of("NotImplemented", "GET", "/crl/us-east-1.crl", null, 501),
-                Arguments.of("NotImplemented", "POST", "/ocsp/us-east-1", "{}", 501));
+                Arguments.of("InvalidParameter", "POST", "/v1/certificates/{arn}/revoke", "{\"reason\":\"REMOVE_FROM_CRL\"}", 400),
+                Arguments.of("ResourceNotFound", "GET", "/crl/ap-nowhere-9.crl", null, 404));
     }
 
     @ParameterizedTest(name = "{0}: {1} {2}")
@@ -173,8 +172,9 @@ class ApiRefusalsTest {
         expected.put(ErrorCode.RESOURCE_NOT_FOUND, 404);
         expected.put(ErrorCode.RESOURCE_IN_USE, 409);
         expected.put(ErrorCode.CONFLICT, 409);
+        expected.put(ErrorCode.REQUEST_ALREADY_PROCESSED, 409);
         // A code added to ErrorCode must be placed here on purpose (fails until it is).
-        assertThat(ErrorCode.values()).hasSize(17);
+        assertThat(ErrorCode.values()).hasSize(18);
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(ApiErrors.status(code)).as(code.code()).isEqualTo(expected.get(code));
         }

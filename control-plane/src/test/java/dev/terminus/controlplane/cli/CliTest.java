@@ -68,6 +68,20 @@ class CliTest {
     }
 
     @Test
+    void revokeThenRevokeAgainIsRefusedByARule() {
+        String arn = request("revoked.example.com");
+        Run revoked = run("cert", "revoke", arn, "--reason", "KEY_COMPROMISE");
+        assertThat(revoked.status()).as(revoked.err()).isZero();
+        assertThat(revoked.out()).contains("revoked " + arn).contains("KEY_COMPROMISE");
+        assertThat(run("cert", "describe", arn, "--output", "json").json().path("certificate").path("status").asText())
+                .isEqualTo("REVOKED");
+        Run again = run("cert", "revoke", arn);
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.err()).contains("RequestAlreadyProcessed");
+        assertThat(run("cert", "revoke", arn, "--reason", "REMOVE_FROM_CRL").err()).contains("InvalidParameter");
+    }
+
+    @Test
     void requestDescribeListDelete() {
         String arn = request("cli.example.com");
         assertThat(arn).startsWith("arn:terminus:acm:us-east-1:000000000000:certificate/");

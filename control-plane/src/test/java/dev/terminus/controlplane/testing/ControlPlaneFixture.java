@@ -44,8 +44,13 @@ public final class ControlPlaneFixture implements AutoCloseable {
     private HttpClient http;
 
     public ControlPlaneFixture(Path dataDir) {
+        this(dataDir, config -> config);
+    }
+
+    /** Starts with the defaults on port 0, changed by {@code tweak} (e.g. webhooks). */
+    public ControlPlaneFixture(Path dataDir, java.util.function.UnaryOperator<ControlPlaneConfig> tweak) {
         this.dataDir = dataDir;
-        this.config = ConfigLoader.defaults(dataDir, Map.of()).withPort(0);
+        this.config = tweak.apply(ConfigLoader.defaults(dataDir, Map.of()).withPort(0));
         start();
     }
 
