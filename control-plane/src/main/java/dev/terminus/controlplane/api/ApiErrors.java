@@ -52,9 +52,11 @@ final class ApiErrors {
             return new ApiError(status(e.code()), e.code().code(), e.getMessage());
         }
         if (failure instanceof CaException e) {
-            return e.code() == CaException.Code.UNKNOWN_REGION
-                    ? new ApiError(404, RESOURCE_NOT_FOUND, e.getMessage())
-                    : new ApiError(400, INVALID_PARAMETER, e.getMessage());
+            return switch (e.code()) {
+                case UNKNOWN_REGION -> new ApiError(404, RESOURCE_NOT_FOUND, e.getMessage());
+                case ALREADY_EXISTS -> new ApiError(409, "ResourceAlreadyExists", e.getMessage());
+                default -> new ApiError(400, INVALID_PARAMETER, e.getMessage());
+            };
         }
         if (failure instanceof StoreException e && e.code() == StoreException.Code.NOT_FOUND) {
             return new ApiError(404, RESOURCE_NOT_FOUND, e.getMessage());

@@ -36,8 +36,16 @@ final class ReadRoutes {
                 new Route("GET", "/healthz", null, null, r -> Response.json(200, Map.of("status", "ok"))),
                 new Route("GET", "/openapi.json", null, null, r -> new Response(200, Response.JSON, openApi, null)),
                 new Route("GET", "/v1/ca/{region}/chain", Role.READER, null, this::chain),
+                // A region's subordinate CA: admin, like the CA itself; audited.
+                new Route("POST", "/v1/ca/{region}", Role.ADMIN, "CreateSubordinate", this::createSubordinate),
                 new Route("GET", "/v1/events", Role.READER, null, this::events),
                 new Route("GET", "/v1/audit", Role.ADMIN, null, this::audit));
+    }
+
+    private Response createSubordinate(Request request) {
+        String region = request.path("region");
+        ca.createSubordinate(dev.terminus.controlplane.ca.CreateSubordinateRequest.of(region));
+        return Response.json(201, Map.of("region", region, "chain", ca.chainPem(region)), region);
     }
 
     private Response chain(Request request) {

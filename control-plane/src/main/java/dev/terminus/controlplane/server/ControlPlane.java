@@ -117,6 +117,27 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * Creates the private CA's root (and a subordinate per configured region) before the first start,
+     * for an operator who wants another key algorithm or name than the defaults the first start uses.
+     * Opens the data directory itself, creating the store and the KEK as a first start would; refuses
+     * when a root exists. The server must be stopped (the embedded store allows one process).
+     */
+    public static dev.terminus.controlplane.ca.CreateRootResponse createRoot(ControlPlaneConfig config,
+            Map<String, String> environment, Clock clock, CreateRootRequest request) {
+        try (Store store = Store.openEmbedded(config.dataDir(), KekFiles.load(config, environment))) {
+            PrivateCa ca = PrivateCa.open(store.caMaterial(), new CaConfig(config.revocationBaseUrl()), clock);
+            if (hasRoot(ca)) {
+                java.security.cert.X509Certificate root = ca.root();
+                throw new IllegalStateException("root: " + root.getSubjectX500Principal().getName() + " exists since "
+                        + root.getNotBefore().toInstant() + " (expected: no root; a CA's root is created once)");
+            }
+            dev.terminus.controlplane.ca.CreateRootResponse created = ca.createRoot(request);
+            ensureHierarchy(ca, config);
+            return created;
+        }
+    }
+
+    /**
      * Opens the store of an existing control plane for a local command, with its KEK; never creates
      * a KEK or a store. The embedded store allows one process: the server must be stopped.
      */

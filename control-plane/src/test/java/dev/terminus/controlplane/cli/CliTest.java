@@ -68,6 +68,20 @@ class CliTest {
     }
 
     @Test
+    void createSubordinateForANewRegionThenIssueThere() {
+        Run created = run("ca", "create-subordinate", "--region", "ap-south-1");
+        assertThat(created.status()).as(created.err()).isZero();
+        assertThat(run("ca", "chain", "--region", "ap-south-1").out()).contains("BEGIN CERTIFICATE");
+        Run again = run("ca", "create-subordinate", "--region", "ap-south-1");
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.err()).contains("ResourceAlreadyExists");
+        Run issued = run("cert", "request", "--region", "ap-south-1", "--domain-name", "south.example.com",
+                "--key-algorithm", "EC_prime256v1");
+        assertThat(issued.status()).as(issued.err()).isZero();
+        assertThat(issued.out()).startsWith("arn:terminus:acm:ap-south-1:");
+    }
+
+    @Test
     void revokeThenRevokeAgainIsRefusedByARule() {
         String arn = request("revoked.example.com");
         Run revoked = run("cert", "revoke", arn, "--reason", "KEY_COMPROMISE");
