@@ -13,11 +13,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Starts the control plane; {@code control-plane token create} makes a token locally, with the server stopped. */
+/** Starts the control plane; {@code token create} and {@code rewrap} work on the store locally, with the server stopped. */
 @Command(name = "control-plane", mixinStandardHelpOptions = true,
         description = {"Run the control plane: private CA, certificate inventory, renewal and the HTTPS API.",
                 "On a first start it creates the KEK file (unless TERMINUS_KEK is set), the CA hierarchy and an admin token."},
-        subcommands = LocalTokenCommand.class)
+        subcommands = {LocalTokenCommand.class, RewrapCommand.class})
 final class ControlPlaneCommand implements Runnable {
 
     @CommandLine.Spec

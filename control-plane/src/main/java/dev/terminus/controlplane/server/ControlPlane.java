@@ -138,6 +138,22 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
+     * Re-wraps every private key's data key under a new KEK (server stopped) and writes the new KEK
+     * to {@code target} (default: the configured kek-file). Returns a one-line report.
+     */
+    public static String rewrap(ControlPlaneConfig config, Map<String, String> environment, Path target) {
+        Path file = target != null ? target : config.kekFile();
+        if (file == null) {
+            throw new IllegalArgumentException("--new-kek-file: missing (expected: a file for the new key, since the"
+                    + " current one comes from " + dev.terminus.controlplane.store.Kek.ENVIRONMENT_VARIABLE + ")");
+        }
+        KekFiles.RewrapResult result = KekFiles.rewrap(config, environment, file);
+        return "re-wrapped " + result.records() + " keys; the new key-encryption key is in " + result.kekFile()
+                + (config.kekFile() == null || !config.kekFile().equals(result.kekFile())
+                ? " (point kek-file or " + dev.terminus.controlplane.store.Kek.ENVIRONMENT_VARIABLE + " at it)" : "");
+    }
+
+    /**
      * Opens the store of an existing control plane for a local command, with its KEK; never creates
      * a KEK or a store. The embedded store allows one process: the server must be stopped.
      */

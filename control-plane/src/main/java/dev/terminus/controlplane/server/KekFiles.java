@@ -53,6 +53,56 @@ final class KekFiles {
     }
 
     /** Returns whether {@code config}'s data directory already holds a store. */
+    /**
+     * Re-wraps every record's data key under a new KEK: the new key is written to a side file first
+     * (0600), the store re-wraps in one transaction, then the side file replaces the configured KEK
+     * file atomically. A failure before the commit removes the side file and changes nothing; one
+     * after it leaves the new key in the side file, which the message names.
+     *
+     * @param target where the new key goes: the configured kek-file, or a new file when the KEK
+     *               comes from the environment (the operator then updates TERMINUS_KEK)
+     * @return the file that now holds the new key, and the number of records re-wrapped
+     */
+    static RewrapResult rewrap(ControlPlaneConfig config, Map<String, String> environment, Path target) {
+        if (!storeExists(config)) {
+            throw new IllegalStateException("data-dir: " + config.dataDir() + " has no store yet (expected: a control"
+                    + " plane started once)");
+        }
+        Kek current = load(config, environment);
+        Kek next = Kek.generate();
+        Path side = target.resolveSibling(target.getFileName() + ".new");
+        try {
+            Files.deleteIfExists(side);
+        } catch (IOException e) {
+            throw new UncheckedIOException("kek-file: cannot remove " + side + ": " + e, e);
+        }
+        write(side, next);
+        int count;
+        try (dev.terminus.controlplane.store.Store store = dev.terminus.controlplane.store.Store.openEmbedded(
+                config.dataDir(), current)) {
+            count = store.rewrap(next);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(side);
+            } catch (IOException ignored) {
+                // The side file holds an unused key; the message below is what matters.
+            }
+            throw e;
+        }
+        try {
+            Files.move(side, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("kek-file: the store is now wrapped by the key in " + side
+                    + ", which could not replace " + target + " (" + e + "); move it there by hand", e);
+        }
+        return new RewrapResult(target, count);
+    }
+
+    /** What a rewrap did: where the new key is, and how many records it re-wrapped. */
+    record RewrapResult(Path kekFile, int records) {
+    }
+
     static boolean storeExists(ControlPlaneConfig config) {
         return Files.exists(config.dataDir().resolve(DATABASE_FILE));
     }

@@ -48,6 +48,16 @@ class RestartTest {
             String reader = out.toString().strip();
             assertThat(err.toString()).contains("will not be shown again");
 
+            // Re-wrap every key under a new KEK while the server is down; the new key replaces the file.
+            String kekBefore = Files.readString(kek);
+            StringWriter rewrapOut = new StringWriter();
+            StringWriter rewrapErr = new StringWriter();
+            assertThat(Main.run(new String[] {"control-plane", "rewrap", "--config", config.toString()}, Map.of(),
+                    new PrintWriter(rewrapOut, true), new PrintWriter(rewrapErr, true))).as(rewrapErr.toString()).isZero();
+            assertThat(rewrapOut.toString()).contains("re-wrapped").contains(kek.toString());
+            assertThat(Files.readString(kek)).isNotEqualTo(kekBefore);
+            assertThat(Files.getPosixFilePermissions(kek)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
             cp.start();
             assertThat(cp.console).as("no second admin token").doesNotContain("tmn_");
             assertThat(Files.readString(cp.caChain())).isEqualTo(chainBefore);
