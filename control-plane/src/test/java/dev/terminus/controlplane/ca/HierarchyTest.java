@@ -1,5 +1,7 @@
 package dev.terminus.controlplane.ca;
 
+import dev.terminus.controlplane.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.terminus.controlplane.ca;
 
+import dev.terminus.controlplane.testing.OpenSsl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.terminus.controlplane.certificates;
 
+import dev.terminus.controlplane.testing.MutableClock;
+import dev.terminus.controlplane.testing.OpenSsl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

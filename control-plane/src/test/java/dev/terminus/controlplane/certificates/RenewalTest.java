@@ -1,5 +1,7 @@
 package dev.terminus.controlplane.certificates;
 
+import dev.terminus.controlplane.testing.MutableClock;
+
 import static dev.terminus.controlplane.certificates.ServiceFixture.START;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
 package dev.terminus.controlplane.certificates;
 
+import dev.terminus.controlplane.testing.MutableClock;
+
 import dev.terminus.controlplane.ca.CaConfig;
 import dev.terminus.controlplane.ca.CreateRootRequest;
 import dev.terminus.controlplane.ca.CreateSubordinateRequest;

@@ -1,5 +1,7 @@
 package dev.terminus.controlplane.webhooks;
 
+import dev.terminus.controlplane.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terminus.controlplane.store.Kek;

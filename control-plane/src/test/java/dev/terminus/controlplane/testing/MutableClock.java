@@ -1,4 +1,4 @@
-package dev.terminus.controlplane.ca;
+package dev.terminus.controlplane.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,22 +6,22 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Holds a settable instant, so that tests move time instead of sleeping. Not thread-safe. */
-final class MutableClock extends Clock {
+/** Holds a settable instant, so that tests move time instead of sleeping; volatile, as worker threads read it. */
+public final class MutableClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
-    MutableClock(Instant now) {
+    public MutableClock(Instant now) {
         this.now = now;
     }
 
     /** Moves the clock by {@code amount} (negative to go back). */
-    void advance(Duration amount) {
+    public void advance(Duration amount) {
         now = now.plus(amount);
     }
 
     /** Sets the clock to {@code instant}. */
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
     }
 

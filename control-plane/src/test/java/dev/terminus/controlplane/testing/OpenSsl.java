@@ -1,4 +1,4 @@
-package dev.terminus.controlplane.ca;
+package dev.terminus.controlplane.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code /usr/bin/openssl} in a directory and captures exit code and combined output. */
-final class OpenSsl {
+public final class OpenSsl {
 
-    static final String BINARY = "/usr/bin/openssl";
+    public static final String BINARY = "/usr/bin/openssl";
 
     /** Holds what one openssl run returned. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private OpenSsl() {
     }
 
     /** Runs {@code openssl args...} in {@code dir}; fails the test if it does not finish within 60 seconds. */
-    static Result run(Path dir, String... args) throws IOException, InterruptedException {
+    public static Result run(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(BINARY);
         command.addAll(List.of(args));
