@@ -1,16 +1,13 @@
 package dev.terminus.controlplane.ca;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 
 /** Checks stored CA credentials before a hierarchy is rebuilt from them; refusals say which CA and why. */
 final class Restore {
 
-    private static final byte[] PROBE = "terminus key match probe".getBytes(StandardCharsets.US_ASCII);
 
     private Restore() {
     }
@@ -40,20 +37,7 @@ final class Restore {
 
     /** Returns whether {@code key} produces signatures that {@code publicKey} verifies. */
     static boolean keyMatches(PrivateKey key, PublicKey publicKey) {
-        String algorithm = KeyAlgorithm.of(publicKey).signatureAlgorithm();
-        try {
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(PROBE);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(PROBE);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            // An RSA key offered for an EC certificate (or the reverse) fails to initialise: not a match.
-            return false;
-        }
+        return KeyPairs.matches(key, publicKey);
     }
 
     private static void checkCa(String field, X509Certificate certificate) {

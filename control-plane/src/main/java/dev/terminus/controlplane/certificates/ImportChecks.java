@@ -2,12 +2,11 @@ package dev.terminus.controlplane.certificates;
 
 import dev.terminus.controlplane.ca.CaException;
 import dev.terminus.controlplane.ca.KeyAlgorithm;
+import dev.terminus.controlplane.ca.KeyPairs;
 import dev.terminus.controlplane.ca.Pem;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -26,7 +25,6 @@ final class ImportChecks {
     static final int MAX_CHAIN_BYTES = 2 * 1024 * 1024;
     static final int MAX_PRIVATE_KEY_BYTES = 5 * 1024;
     private static final int MIN_RSA_BITS = 2048;
-    private static final byte[] PROBE = "terminus import key match".getBytes(StandardCharsets.US_ASCII);
 
     /** Holds a checked import: the leaf, its chain (issuer first), its key and what describes it. */
     record Checked(X509Certificate leaf, List<X509Certificate> chain, PrivateKey key, CertificateFacts facts) {
@@ -53,7 +51,7 @@ final class ImportChecks {
                     "an end-entity certificate (basicConstraints CA:FALSE); a CA certificate belongs in certificateChain");
         }
         KeyAlgorithm algorithm = keyAlgorithm(leaf.getPublicKey());
-        if (!matches(key, leaf.getPublicKey())) {
+        if (!KeyPairs.matches(key, leaf.getPublicKey())) {
             throw CertificateException.of(ErrorCode.KEY_MISMATCH, "privateKey", "a " + key.getAlgorithm() + " key",
                     "the private key of the certificate " + subject(leaf) + "'s public key");
         }
@@ -85,27 +83,6 @@ final class ImportChecks {
         } catch (CaException e) {
             ErrorCode code = key instanceof ECPublicKey ? ErrorCode.UNSUPPORTED_CURVE : ErrorCode.UNSUPPORTED_KEY_ALGORITHM;
             throw new CertificateException(code, "certificate: " + e.getMessage().substring(e.getMessage().indexOf(':') + 2), e);
-        }
-    }
-
-    /** Returns whether {@code key} makes signatures that {@code publicKey} verifies. */
-    static boolean matches(PrivateKey key, PublicKey publicKey) {
-        if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            return false;
-        }
-        String algorithm = publicKey instanceof RSAPublicKey ? "SHA256withRSA" : "SHA256withECDSA";
-        try {
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(PROBE);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(PROBE);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            // A key of another curve fails to initialise or to verify: either way, not the same key.
-            return false;
         }
     }
 
