@@ -44,8 +44,4 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         active.decrementAndGet();
         super.channelInactive(ctx);
     }
-
-    int active() {
-        return active.get();
-    }
 }

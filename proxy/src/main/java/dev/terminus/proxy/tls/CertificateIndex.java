@@ -149,10 +149,6 @@ public final class CertificateIndex {
         return strict ? refused : unknown;
     }
 
-    public boolean isStrict() {
-        return strict;
-    }
-
     public ServedCertificate defaultCertificate() {
         return defaultCertificate;
     }
@@ -160,11 +156,6 @@ public final class CertificateIndex {
     /** Returns every certificate in the index, in configuration order. */
     public List<ServedCertificate> certificates() {
         return certificates;
-    }
-
-    /** Returns the number of distinct names (exact and wildcard) the index answers for. */
-    public int nameCount() {
-        return exact.size() + wildcard.size();
     }
 
     /**

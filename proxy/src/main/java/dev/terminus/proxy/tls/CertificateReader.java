@@ -124,7 +124,7 @@ public final class CertificateReader {
                 chain[i] = javaCertificate(ders.get(i), chainLabel);
             }
             key = javaKey(algorithm, encoded(keyInfo, keyLabel), keyLabel);
-            if (!matches(key, chain[0].getPublicKey(), true)) {
+            if (!matches(key, chain[0].getPublicKey())) {
                 throw new CertificateException(mismatch);
             }
         } else {
@@ -182,18 +182,13 @@ public final class CertificateReader {
         }
     }
 
-    /** Checks that the private key belongs to the public key without a signature round trip. */
-    static boolean matches(PrivateKey priv, PublicKey pub) {
-        return matches(priv, pub, true);
-    }
-
     /**
-     * Checks that the private key belongs to the public key. RSA compares the modulus, which is
-     * free. EC derives the public point from the private scalar (about 100 µs in Java), which is
-     * skipped when {@code deriveEc} is false because BoringSSL repeats the same check natively
-     * when it builds the credential (SSL_CREDENTIAL_set1_private_key compares the two keys).
+     * Checks that the private key belongs to the public key without a signature round trip, for
+     * the JDK provider: RSA compares the modulus; EC derives the public point from the private
+     * scalar (about 100 µs in Java). The BoringSSL path does not call this: BoringSSL compares
+     * the two keys itself when it builds the credential (SSL_CREDENTIAL_set1_private_key).
      */
-    static boolean matches(PrivateKey priv, PublicKey pub, boolean deriveEc) {
+    static boolean matches(PrivateKey priv, PublicKey pub) {
         if (priv instanceof RSAPrivateKey r && pub instanceof RSAPublicKey p) {
             if (!r.getModulus().equals(p.getModulus())) {
                 return false;
@@ -203,9 +198,6 @@ public final class CertificateReader {
         if (priv instanceof ECPrivateKey e && pub instanceof ECPublicKey p) {
             if (e.getParams().getCurve().getField().getFieldSize() != p.getParams().getCurve().getField().getFieldSize()) {
                 return false;
-            }
-            if (!deriveEc) {
-                return true;
             }
             ECPoint g = GENERATORS.computeIfAbsent(e.getParams().getCurve().getField().getFieldSize(), bits -> {
                 ECCurve curve = EC5Util.convertCurve(e.getParams().getCurve());

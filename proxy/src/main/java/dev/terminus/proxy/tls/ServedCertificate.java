@@ -82,10 +82,6 @@ public final class ServedCertificate {
         return notAfterMillis;
     }
 
-    boolean isValidAt(long nowMillis) {
-        return nowMillis >= notBeforeMillis && nowMillis <= notAfterMillis;
-    }
-
     /** Returns SHA-256 over the chain and key bytes it was made from. */
     public String fingerprint() {
         return fingerprint;
