@@ -131,9 +131,8 @@ public final class ProxyRuntime implements AdminBackend {
     public synchronized ReloadResult reload() {
         ProxySnapshot current = holder.current();
         try {
-            ProxyConfig next = configFile == null ? current.config() : ConfigLoader.load(configFile);
-            requireSameBindings(current.config(), next);
-            return apply(next);
+            // apply() checks the bindings and builds the snapshot.
+            return apply(configFile == null ? current.config() : ConfigLoader.load(configFile));
         } catch (ConfigException e) {
             return failed(e.getMessage());
         }
