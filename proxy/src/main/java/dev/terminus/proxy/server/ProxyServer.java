@@ -9,19 +9,24 @@ import dev.terminus.proxy.tls.SniCertificateSelector;
 import dev.terminus.proxy.tls.TlsMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.net.Socket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -33,15 +38,10 @@ import java.util.function.Function;
 public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final EventLoopGroup acceptors;
-    private final EventLoopGroup workers;
     private final List<Channel> channels;
     private final Map<String, InetSocketAddress> bound;
 
-    private ProxyServer(EventLoopGroup acceptors, EventLoopGroup workers, List<Channel> channels,
-                        Map<String, InetSocketAddress> bound) {
-        this.acceptors = acceptors;
-        this.workers = workers;
+    private ProxyServer(List<Channel> channels, Map<String, InetSocketAddress> bound) {
         this.channels = channels;
         this.bound = bound;
     }
@@ -75,7 +75,6 @@ public final class ProxyServer implements AutoCloseable {
             throws ServerStartException {
         ProxyConfig config = runtime.snapshots().current().config();
         ProxyConfig.Limits limits = config.limits();
-        EventLoopGroup acceptors = transport.newGroup(1);
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics);
         SnapshotHolder holder = runtime.snapshots();
         List<Channel> channels = new ArrayList<>();
@@ -86,53 +85,108 @@ public final class ProxyServer implements AutoCloseable {
                 HandshakeCallback callback = l.tls() ? callbacks.apply(name) : null;
                 Consumer<Channel> plainInit = l.tls() ? null : plain.apply(name);
                 long timeoutMillis = limits.handshakeTimeout().toMillis();
-                ServerBootstrap b = new ServerBootstrap()
-                        .group(acceptors, workers)
-                        .channel(transport.serverChannel())
-                        .option(ChannelOption.SO_BACKLOG, 4096)
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ChannelInitializer<>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast("limit", limiter);
-                                if (plainInit != null) {
-                                    plainInit.accept(ch);
-                                    return;
-                                }
-                                ch.pipeline()
-                                        .addLast("sni", new SniCertificateSelector(
-                                                () -> holder.current().listener(name).tls(), metrics,
-                                                limits.maxClientHelloBytes(), timeoutMillis))
-                                        .addLast("handshake", new HandshakeObserver(name, metrics, callback));
-                            }
-                        });
+                ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("limit", limiter);
+                        if (plainInit != null) {
+                            plainInit.accept(ch);
+                            return;
+                        }
+                        ch.pipeline()
+                                .addLast("sni", new SniCertificateSelector(
+                                        () -> holder.current().listener(name).tls(), metrics,
+                                        limits.maxClientHelloBytes(), timeoutMillis))
+                                .addLast("handshake", new HandshakeObserver(name, metrics, callback));
+                    }
+                };
                 InetSocketAddress address = new InetSocketAddress(l.address(), l.port());
-                Channel ch;
+                List<Channel> sockets;
                 try {
-                    ch = b.bind(address).sync().channel();
+                    sockets = bind(transport, workers, address, init);
                 } catch (Exception e) {
                     String why = e instanceof BindException || String.valueOf(e.getMessage()).contains("in use")
                             ? "address already in use" : String.valueOf(e.getMessage());
                     throw new ServerStartException("listener '" + name + "': cannot bind " + l.address() + ":"
                             + l.port() + ": " + why, e);
                 }
-                channels.add(ch);
+                Channel ch = sockets.get(0);
+                channels.addAll(sockets);
                 bound.put(name, (InetSocketAddress) ch.localAddress());
                 if (l.tls()) {
-                    log.info("listener '{}' on {} ({}, policy {}, strict SNI {})", name, ch.localAddress(),
-                            transport.name(), l.policy(), l.strictSni());
+                    log.info("listener '{}' on {} ({}, {} accept socket(s), policy {}, strict SNI {})", name,
+                            ch.localAddress(), transport.name(), sockets.size(), l.policy(), l.strictSni());
                 } else {
-                    log.info("listener '{}' on {} ({}, plain HTTP)", name, ch.localAddress(), transport.name());
+                    log.info("listener '{}' on {} ({}, {} accept socket(s), plain HTTP)", name, ch.localAddress(),
+                            transport.name(), sockets.size());
                 }
             }
         } catch (ServerStartException e) {
             channels.forEach(Channel::close);
-            acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
         runtime.serving(true);
-        return new ProxyServer(acceptors, workers, channels, bound);
+        return new ProxyServer(channels, bound);
+    }
+
+    /**
+     * Binds one listening socket per event loop with {@code SO_REUSEPORT} where the transport
+     * allows it (as nginx's {@code reuseport} and Envoy's default on Linux), so that each
+     * connection is accepted on the loop that serves it; otherwise one socket whose accepted
+     * connections are spread over the loops. Either way no thread exists only to accept.
+     */
+    private static List<Channel> bind(Transport transport, EventLoopGroup workers, InetSocketAddress address,
+                                      ChannelInitializer<Channel> init) throws InterruptedException {
+        List<Channel> sockets = new ArrayList<>();
+        try {
+            if (!transport.reusePort()) {
+                sockets.add(bootstrap(transport, workers, init).bind(address).sync().channel());
+                return sockets;
+            }
+            refuseSharedPort(address);
+            InetSocketAddress at = address;
+            for (EventExecutor executor : workers) {
+                EventLoop loop = (EventLoop) executor;
+                ServerBootstrap b = bootstrap(transport, loop, init).option(EpollChannelOption.SO_REUSEPORT, true);
+                Channel ch = b.bind(at).sync().channel();
+                sockets.add(ch);
+                // Port 0 picks a port once; the other loops join that one.
+                at = (InetSocketAddress) ch.localAddress();
+            }
+            return sockets;
+        } catch (InterruptedException | RuntimeException e) {
+            sockets.forEach(Channel::close);
+            throw e;
+        }
+    }
+
+    /**
+     * Fails when something already listens on {@code address}, including another process's
+     * {@code SO_REUSEPORT} group that ours would silently join and split connections with (a
+     * second proxy started on the same port by mistake): a probe bound without
+     * {@code SO_REUSEPORT} gets EADDRINUSE in both cases. The probe never listens nor connects,
+     * so closing it leaves nothing behind.
+     */
+    private static void refuseSharedPort(InetSocketAddress address) {
+        if (address.getPort() == 0) {
+            return;
+        }
+        try (Socket probe = new Socket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+        } catch (IOException e) {
+            throw new ChannelException(e.getMessage(), e);
+        }
+    }
+
+    private static ServerBootstrap bootstrap(Transport transport, EventLoopGroup group, ChannelInitializer<Channel> init) {
+        return new ServerBootstrap()
+                .group(group, group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(init);
     }
 
     /** Returns the bound address of each listener, by name (port 0 resolved). */
@@ -146,7 +200,6 @@ public final class ProxyServer implements AutoCloseable {
         for (Channel ch : channels) {
             ch.close().syncUninterruptibly();
         }
-        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** Reports a listener that could not start, naming it and its address. */

@@ -37,6 +37,15 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                 : io.netty.channel.socket.nio.NioSocketChannel.class;
     }
 
+    /**
+     * Tells whether each event loop can own a listening socket of its own on the same port
+     * ({@code SO_REUSEPORT}): the kernel then spreads new connections over the loops and every
+     * connection is accepted on the loop that serves it, with no hand-off between threads.
+     */
+    public boolean reusePort() {
+        return serverChannel == EpollServerSocketChannel.class;
+    }
+
     /** Creates an event loop group of this transport. */
     public EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory);

@@ -4,11 +4,15 @@ import dev.terminus.proxy.testing.ProxyRig;
 import dev.terminus.proxy.testing.TestPki;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +151,22 @@ class BadInputTest {
             Files.writeString(cfg, Files.readString(cfg).replace("    port: 0\n", "    port: " + taken.getLocalPort() + "\n"));
             Outcome o = run("--config", cfg.toString());
             assertOneLine(o, "listener 'https'", "127.0.0.1:" + taken.getLocalPort(), "address already in use");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a start that succeeds never returns
+    void fail_listenerPortHeldByAnotherReusePortGroup() throws Exception {
+        // Another proxy (same user) listening with SO_REUSEPORT: joining its group would split
+        // connections between two processes without a word, so the start must fail instead.
+        try (ServerSocketChannel other = ServerSocketChannel.open()) {
+            other.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            other.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = ((InetSocketAddress) other.getLocalAddress()).getPort();
+            Path cfg = ProxyRig.writeConfig(dir, ProxyRig.fixedResponse("TLS13-1-2-2021-06", false, good), null);
+            Files.writeString(cfg, Files.readString(cfg).replace("    port: 0\n", "    port: " + port + "\n"));
+            Outcome o = run("--config", cfg.toString());
+            assertOneLine(o, "listener 'https'", "127.0.0.1:" + port, "in use");
         }
     }
 
