@@ -23,6 +23,7 @@ TEMPLATES=$SCRIPT_DIR/compare
 rounds=3
 duration=6
 warmup=4
+jit_settle=60
 only=""
 keys=(ecdsa rsa)
 scenarios=("${SCENARIOS_ALL[@]}")
@@ -44,6 +45,10 @@ Benchmarks Terminus, nginx and HAProxy side by side on loopback: full TLS handsh
   --rounds N          measured rounds, each server once per scenario per round (default $rounds)
   --duration S        seconds per measured run (default $duration)
   --warmup S          seconds per unrecorded warm-up run before round 1 (default $warmup; 0: none)
+  --jit-settle S      after the warm-up, keep warming Terminus until its JIT compilers use
+                      under 3% of its CPU over a pass of every run, for at most S seconds
+                      (default $jit_settle; 0: no settling). A JVM compiles for minutes under
+                      load; nginx and HAProxy never do: this measures each at steady state.
   --only SERVER       terminus, nginx or haproxy (default: all three; ratios need nginx)
   --key KEY           ecdsa, rsa or both: certificate of the handshake runs (default both)
   --scenarios LIST    comma-separated subset of ${SCENARIOS_ALL[*]} (default all)
@@ -71,9 +76,11 @@ positive_int() { # name value
 
 while (($#)); do
     case $1 in
-        --quick) rounds=1 duration=3 warmup=1 ;;
+        --quick) rounds=1 duration=3 warmup=1 jit_settle=0 ;;
         --rounds) positive_int "$1" "${2-}"; rounds=$2; shift ;;
         --duration) positive_int "$1" "${2-}"; duration=$2; shift ;;
+        --jit-settle) [[ ${2-} =~ ^[0-9]+$ ]] || usage_error "--jit-settle: ${2-} (expected: a whole number >= 0)"
+                  jit_settle=$2; shift ;;
         --warmup) [[ ${2-} =~ ^[0-9]+$ ]] || usage_error "--warmup: ${2-} (expected: a whole number >= 0)"
                   warmup=$2; shift ;;
         --only) case ${2-} in terminus|nginx|haproxy) only=$2 ;;
@@ -123,6 +130,7 @@ done
 per_run_overhead=2   # resume, settle, counters, pause
 estimate=$((25 + ${#runs[@]} * ${#servers[@]} * (rounds * (duration + per_run_overhead)
                                                    + (warmup > 0 ? warmup + per_run_overhead : 0))))
+[[ " ${servers[*]} " == *" terminus "* ]] && estimate=$((estimate + jit_settle))
 if ((estimate > MAX_TOTAL_SECONDS)); then
     usage_error "this would take about ${estimate}s (limit ${MAX_TOTAL_SECONDS}s):" \
         "use fewer --rounds, a shorter --duration, --key or --scenarios"
@@ -328,6 +336,17 @@ cpu_ticks() { # name
 }
 
 # Busy ticks of the servers' core (all programs, interrupts included), from /proc/stat.
+jit_ticks() { # CPU ticks of Terminus's JIT compiler threads (C1 and C2)
+    local t stat f total=0
+    for t in /proc/"${pid[terminus]}"/task/*; do
+        [[ $(<"$t/comm") == C[12]" CompilerThre"* ]] || continue
+        stat=$(<"$t/stat") || continue
+        read -r -a f <<<"${stat##*) }"
+        total=$((total + f[11] + f[12]))
+    done
+    echo "$total"
+}
+
 core_ticks() {
     awk -v c="cpu$SERVER_CPU" '$1 == c { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
@@ -380,7 +399,7 @@ counters() { # name listener tls_version(TLSv1.3|TLSv1.2)
 # One measured (or warm-up) run of wrk against one server.
 
 results=$tmp/results.tsv
-printf 'round\tserver\tscenario\ttls\tkey\trequests\tseconds\tticks\ths\tfull\tproto_ok\tsrv_requests\terrors\tcore_ticks\n' >"$results"
+printf 'round\tserver\tscenario\ttls\tkey\trequests\tseconds\tticks\ths\tfull\tproto_ok\tsrv_requests\terrors\tcore_ticks\tjit_ticks\n' >"$results"
 clk_tck=$(getconf CLK_TCK)
 
 run_one() { # round server scenario key
@@ -393,13 +412,14 @@ run_one() { # round server scenario key
         forward) listener=forward tls=TLSv1.3 conns=$ka_conns ;;
     esac
     secs=$duration
-    [[ $round == warmup ]] && secs=$warmup
+    [[ $round == warmup ]] && secs=${warm_secs:-$warmup}
     local url="https://127.0.0.1:${port[${name}_${listener}]}/"
 
     signal_server CONT "$name"
     sleep 0.3
-    local before after t0 t1 c0 c1 k0 k1 out
+    local before after t0 t1 c0 c1 k0 k1 j0=0 j1=0 out
     before=$(counters "$name" "$listener" "$tls")
+    [[ $name == terminus ]] && j0=$(jit_ticks)
     c0=$(cpu_ticks "$name")
     k0=$(core_ticks)
     t0=$EPOCHREALTIME
@@ -409,6 +429,8 @@ run_one() { # round server scenario key
     t1=$EPOCHREALTIME
     k1=$(core_ticks)
     c1=$(cpu_ticks "$name")
+    [[ $name == terminus ]] && j1=$(jit_ticks)
+    last_ticks=$((c1 - c0)) last_jit_ticks=$((j1 - j0))
     after=$(counters "$name" "$listener" "$tls")
     signal_server STOP "$name"
     printf '%s\n' "$out" >>"$tmp/wrk-$name.out"
@@ -426,9 +448,11 @@ run_one() { # round server scenario key
     for j in 0 1 2 3; do
         if [[ ${a[j]} == - || ${b[j]} == - ]]; then d[j]=-; else d[j]=$((a[j] - b[j])); fi
     done
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$scenario" "$tls" "$key" \
+    local jit=-
+    [[ $name == terminus ]] && jit=$((j1 - j0))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$scenario" "$tls" "$key" \
         "$requests" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" "$((c1 - c0))" \
-        "${d[0]}" "${d[1]}" "${d[2]}" "${d[3]}" "$errors" "$((k1 - k0))" >>"$results"
+        "${d[0]}" "${d[1]}" "${d[2]}" "${d[3]}" "$errors" "$((k1 - k0))" "$jit" >>"$results"
     log "round $round $name $scenario $key: $requests requests, $((c1 - c0)) ticks, handshakes ${d[0]} (full ${d[1]}), errors $errors"
 }
 
@@ -437,7 +461,7 @@ run_one() { # round server scenario key
 
 report() {
     echo
-    echo "Terminus vs nginx vs HAProxy: $rounds round(s) x ${duration}s, warm-up ${warmup}s; servers on CPU $SERVER_CPU"
+    echo "Terminus vs nginx vs HAProxy: $rounds round(s) x ${duration}s, warm-up ${warmup}s (Terminus JIT settling up to ${jit_settle}s); servers on CPU $SERVER_CPU"
     echo "(one worker each), wrk -t1 and the backend on CPU $LOAD_CPU; wrk connections: handshake $hs_conns, keep-alive $ka_conns."
     echo "CPU = utime+stime of all server processes from /proc/PID/stat (one tick = $((1000000 / clk_tck)) us)."
     echo
@@ -447,6 +471,7 @@ report() {
             k = $2 SUBSEP $3 SUBSEP $4 SUBSEP $5
             if (!(k in req)) { order[++n] = k }
             req[k] += $6; sec[k] += $7; tic[k] += $8; err[k] += $13; core[k] += $14; cnt[k]++
+            if ($15 != "-") jit[k] += $15; else nojit[k] = 1
             if ($9 != "-") hs[k] += $9; else nohs[k] = 1
             if ($10 != "-") full[k] += $10; else nofull[k] = 1
             if ($11 != "-") ok[k] += $11; else nook[k] = 1
@@ -455,8 +480,8 @@ report() {
             if (!(k in hi) || r > hi[k]) hi[k] = r
         }
         END {
-            printf "%-9s %-8s %-7s %-5s %8s %6s %10s %8s %5s %6s %7s %7s %6s %6s %6s\n", "server", "scenario", "tls", "key",
-                "req/s", "spread", "cpu-us/req", "hs/cpu-s", "util%", "other%", "rps/ngx", "cpu/ngx", "hs/req", "full%", "errors"
+            printf "%-9s %-8s %-7s %-5s %8s %6s %10s %8s %5s %6s %5s %7s %7s %6s %6s %6s\n", "server", "scenario", "tls", "key",
+                "req/s", "spread", "cpu-us/req", "hs/cpu-s", "util%", "other%", "jit%", "rps/ngx", "cpu/ngx", "hs/req", "full%", "errors"
             for (i = 1; i <= n; i++) {
                 k = order[i]
                 rps[k] = req[k] / sec[k]
@@ -472,9 +497,10 @@ report() {
                 cr = (ng in cpu && cpu[ng]) ? sprintf("%.2f", cpu[k] / cpu[ng]) : "-"
                 hr = (hsk && !nohs[k] && req[k]) ? sprintf("%.3f", hs[k] / req[k]) : "-"
                 fp = (hsk && !nofull[k] && hs[k]) ? sprintf("%.1f", full[k] * 100 / hs[k]) : "-"
-                printf "%-9s %-8s %-7s %-5s %8.0f %6s %10.1f %8s %5.0f %6.0f %7s %7s %6s %6s %6d\n", f[1], f[2], f[3], f[4],
+                jp = (!nojit[k] && tic[k]) ? sprintf("%.1f", jit[k] * 100 / tic[k]) : "-"
+                printf "%-9s %-8s %-7s %-5s %8.0f %6s %10.1f %8s %5.0f %6.0f %5s %7s %7s %6s %6s %6d\n", f[1], f[2], f[3], f[4],
                     rps[k], spread, cpu[k], hps, tic[k] * 100 / tck / sec[k], (core[k] - tic[k]) * 100 / tck / sec[k],
-                    rr, cr, hr, fp, err[k]
+                    jp, rr, cr, hr, fp, err[k]
                 if (req[k] == 0) warn = warn sprintf("WARNING: %s %s %s %s: no successful request\n", f[1], f[2], f[3], f[4])
                 if (err[k] > 0) warn = warn sprintf("WARNING: %s %s %s %s: %d wrk errors\n", f[1], f[2], f[3], f[4], err[k])
                 if (hsk && !nohs[k] && req[k] && hs[k] < 0.99 * req[k])
@@ -492,6 +518,8 @@ req/s: wrk's count / wall time of the run; spread: (max - min) / mean of the per
 cpu-us/req: server CPU per request; hs/cpu-s: server-counted handshakes per server CPU-second.
 util%: server CPU / wall time (100 = its core saturated); other%: the rest of that core's busy
 time (other programs, interrupts): high values mean the machine was not quiet.
+jit%: share of Terminus's CPU in these runs used by its JIT compiler threads (counted in its
+CPU; near 0 once settled, see --jit-settle).
 rps/ngx, cpu/ngx: this row's req/s and cpu-us/req divided by nginx's in the same scenario.
 hs/req: server-counted handshakes per wrk request (1.000 = one new connection per request);
 full%: handshakes the server shows were not resumed (nginx: $ssl_session_reused; HAProxy: TLS
@@ -521,6 +549,23 @@ if ((warmup > 0)); then
         for srv in "${servers[@]}"; do run_one warmup "$srv" "$scenario" "$key"; done
     done
     log "warm-up done"
+fi
+
+# A JVM keeps compiling hot paths for minutes under load; measure it at steady state, as the
+# AOT-compiled peers are, and report the JIT's share of every measured run.
+if ((jit_settle > 0)) && [[ -n ${pid[terminus]-} ]]; then
+    settle_end=$((EPOCHSECONDS + jit_settle)) settled=""
+    while [[ -z $settled ]] && ((EPOCHSECONDS < settle_end)); do
+        pass_ticks=0 pass_jit=0
+        for run in "${runs[@]}"; do
+            read -r scenario key <<<"$run"
+            warm_secs=2 run_one warmup terminus "$scenario" "$key"
+            pass_ticks=$((pass_ticks + last_ticks)) pass_jit=$((pass_jit + last_jit_ticks))
+        done
+        log "JIT settling: compilers used $pass_jit of $pass_ticks ticks in the last pass"
+        ((pass_ticks > 0 && pass_jit * 100 < 3 * pass_ticks)) && settled=yes
+    done
+    if [[ -n $settled ]]; then log "JIT settled"; else log "JIT still compiling after ${jit_settle}s (see jit%)"; fi
 fi
 
 stopped_early=""
