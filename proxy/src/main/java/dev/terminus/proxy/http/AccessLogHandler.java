@@ -22,8 +22,11 @@ import io.netty.util.AsciiString;
  * forwarder knows (target, connect and response times, the proxy's error) it reports through
  * the methods below. While the log is off, requests cost one volatile read here.
  *
- * <p>Confined to the channel's event loop. Each request gets its own {@link Request}: the
- * next pipelined request may start before the previous response's last write completes.
+ * <p>A line is written once both the response's last write completed and the request's body
+ * was received (a fixed response or an error may answer before the body arrives), so that
+ * {@code bytes_in} counts the whole body. Confined to the channel's event loop. Each request
+ * gets its own {@link Request}: the next pipelined request may start before the previous
+ * response's last write completes.
  */
 final class AccessLogHandler extends ChannelDuplexHandler {
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
@@ -34,7 +37,10 @@ final class AccessLogHandler extends ChannelDuplexHandler {
     private final AccessLog log;
     private final AccessLogEntry.Connection connection;
     private final boolean http2;
+    /** The request whose response is being written, until its last write. */
     private Request current;
+    /** The request whose body is being received, until its last content. */
+    private Request reading;
 
     AccessLogHandler(AccessLog log, AccessLogEntry.Connection connection, boolean http2) {
         this.log = log;
@@ -51,14 +57,18 @@ final class AccessLogHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
-            if (current != null) {
-                // The RequestHandler refuses a head while one is in flight; end the old line anyway.
-                end(current);
-            }
+            // The RequestHandler refuses a head while one is in flight; end the old line anyway.
+            endAll();
             current = log.enabled() ? new Request(request) : null;
+            reading = current;
         }
-        if (current != null && msg instanceof HttpContent content) {
-            current.bytesIn += content.content().readableBytes();
+        Request r = reading;
+        if (r != null && msg instanceof HttpContent content) {
+            r.bytesIn += content.content().readableBytes();
+            if (msg instanceof LastHttpContent) {
+                reading = null;
+                r.requestEnded();
+            }
         }
         ctx.fireChannelRead(msg);
     }
@@ -89,12 +99,25 @@ final class AccessLogHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Request r = current;
-        if (r != null) {
-            current = null;
-            end(r);
-        }
+        endAll();
         ctx.fireChannelInactive();
+    }
+
+    /** Ends what is in flight: a response not complete means the client left, unless the proxy cut it. */
+    private void endAll() {
+        Request r = current;
+        current = null;
+        if (r != null) {
+            if (r.error == null) {
+                r.error = CLIENT_CLOSED;
+            }
+            r.responseEnded(System.nanoTime());
+        }
+        Request q = reading;
+        reading = null;
+        if (q != null) {
+            q.requestEnded();
+        }
     }
 
     /** Records the target a request goes to; called again when a failed connect moves it. */
@@ -140,14 +163,6 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** Logs a request whose response did not complete; unless the proxy cut it, the client left. */
-    private static void end(Request r) {
-        if (r.error == null) {
-            r.error = CLIENT_CLOSED;
-        }
-        r.emit(System.nanoTime());
-    }
-
     /** One request's observations; completes its line when its last write is done. */
     private final class Request implements ChannelFutureListener {
         final long timeMillis = log.clock().millis();
@@ -166,6 +181,9 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         long forwarded = -1;
         long responseHead = -1;
         String error;
+        long end = -1;
+        boolean requestEnded;
+        boolean emitted;
 
         Request(HttpRequest request) {
             version = http2 ? HTTP_2 : request.protocolVersion().text();
@@ -180,10 +198,26 @@ final class AccessLogHandler extends ChannelDuplexHandler {
             if (!future.isSuccess() && error == null) {
                 error = CLIENT_CLOSED;
             }
-            emit(System.nanoTime());
+            responseEnded(System.nanoTime());
         }
 
-        void emit(long end) {
+        void responseEnded(long nanos) {
+            if (end < 0) {
+                end = nanos;
+            }
+            emitWhenDone();
+        }
+
+        void requestEnded() {
+            requestEnded = true;
+            emitWhenDone();
+        }
+
+        private void emitWhenDone() {
+            if (emitted || end < 0 || !requestEnded) {
+                return;
+            }
+            emitted = true;
             UpstreamTarget t = target;
             RouteAction.Forward address = t == null ? null : t.address();
             log.offer(new AccessLogEntry(timeMillis, connection, version, method, uri, host, status, bytesIn, bytesOut,
