@@ -1,5 +1,6 @@
 package dev.terminus.proxy;
 
+import dev.terminus.proxy.accesslog.AccessLog;
 import dev.terminus.proxy.admin.AdminServer;
 import dev.terminus.proxy.balancing.TargetGroups;
 import dev.terminus.proxy.config.ProxyConfig;
@@ -14,6 +15,7 @@ import dev.terminus.proxy.server.ProxyServer;
 import dev.terminus.proxy.server.Transport;
 import dev.terminus.proxy.tls.CertificateException;
 import dev.terminus.proxy.tls.HandshakeCallback;
+import dev.terminus.proxy.tls.HandshakeObserver;
 import dev.terminus.proxy.tls.TlsMetrics;
 import dev.terminus.proxy.tls.TlsProvider;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -53,6 +55,7 @@ public final class ProxyApplication implements AutoCloseable {
     private final ProxyServer server;
     private final AdminServer admin;
     private final CertificateWatcher watcher;
+    private final AccessLog accessLog;
 
     /** Start-up options that are not part of the configuration file. */
     public record Options(boolean forceJdkTls, Clock clock, long watchQuietMillis) {
@@ -63,7 +66,8 @@ public final class ProxyApplication implements AutoCloseable {
 
     private ProxyApplication(PrometheusMeterRegistry registry, ProxyRuntime runtime, EventLoopGroup workers,
                              EventLoopGroup health, ScheduledExecutorService background, ProxyServer server, AdminServer admin,
-                             CertificateWatcher watcher) {
+                             CertificateWatcher watcher, AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.registry = registry;
         this.runtime = runtime;
         this.workers = workers;
@@ -92,11 +96,14 @@ public final class ProxyApplication implements AutoCloseable {
         Transport transport = Transport.detect();
         // Health checks get a loop of their own: a slow or dead target never delays client traffic.
         EventLoopGroup health = transport.newGroup(1);
-        TargetGroups targetGroups = TargetGroups.start(registry, health.next(), transport.socketChannel());
+        TargetGroups targetGroups = TargetGroups.start(registry, health.next(), transport.socketChannel(),
+                options.clock());
+        AccessLog accessLog = AccessLog.create(options.clock(), registry);
         ProxyRuntime runtime;
         try {
-            runtime = new ProxyRuntime(configFile, config, provider, options.clock(), registry, targetGroups);
+            runtime = new ProxyRuntime(configFile, config, provider, options.clock(), registry, targetGroups, accessLog);
         } catch (CertificateException | RuntimeException e) {
+            accessLog.close();
             targetGroups.close();
             health.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
@@ -120,8 +127,8 @@ public final class ProxyApplication implements AutoCloseable {
         try {
             TlsMetrics metrics = new TlsMetrics(registry);
             SnapshotHolder holder = runtime.snapshots();
-            server = ProxyServer.start(runtime, transport, workers, metrics, name -> httpAfterHandshake(holder, name),
-                    name -> plainHttp(holder, name));
+            server = ProxyServer.start(runtime, transport, workers, metrics,
+                    name -> httpAfterHandshake(holder, name, accessLog), name -> plainHttp(holder, name, accessLog));
             ProxyConfig.Admin a = config.admin();
             try {
                 admin = AdminServer.start(new InetSocketAddress(a.address(), a.port()), runtime, registry, workers,
@@ -131,7 +138,8 @@ public final class ProxyApplication implements AutoCloseable {
             }
             CertificateWatcher watcher = configFile == null ? null
                     : new CertificateWatcher(runtime, configFile, background, options.watchQuietMillis());
-            return new ProxyApplication(registry, runtime, workers, health, background, server, admin, watcher);
+            return new ProxyApplication(registry, runtime, workers, health, background, server, admin, watcher,
+                    accessLog);
         } catch (ProxyServer.ServerStartException | IOException | RuntimeException e) {
             if (admin != null) {
                 admin.close();
@@ -142,6 +150,7 @@ public final class ProxyApplication implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             background.shutdownNow();
             runtime.close();
+            accessLog.close();
             health.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
@@ -155,27 +164,30 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /** Installs HTTP/1.1 on a connection of a plain-text listener, right at accept. */
-    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener) {
+    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, AccessLog accessLog) {
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return ch -> {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
-                    ((InetSocketAddress) ch.localAddress()).getPort(), "http", null, null, null);
-            HttpPipelines.configure(ch.pipeline(), null, info, routes, HttpLimits.defaults());
+                    ((InetSocketAddress) ch.localAddress()).getPort(), "http", null, null, null, listener, -1);
+            HttpPipelines.configure(ch.pipeline(), null, info, routes, HttpLimits.defaults(), accessLog);
         };
     }
 
     /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
-    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener) {
+    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, AccessLog accessLog) {
         // Routes are read from the current snapshot per request, so a reload applies to
         // keep-alive connections too; the TLS state stays the one the handshake used.
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return (ctx, ssl, serverName) -> {
             Channel ch = ctx.channel();
             SSLSession session = ssl.engine().getSession();
+            long accepted = HandshakeObserver.acceptedNanos(ch);
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                     ((InetSocketAddress) ch.localAddress()).getPort(), "https", serverName,
-                    session.getProtocol(), session.getCipherSuite());
-            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, HttpLimits.defaults());
+                    session.getProtocol(), session.getCipherSuite(), listener,
+                    accepted < 0 ? -1 : System.nanoTime() - accepted);
+            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, HttpLimits.defaults(),
+                    accessLog);
         };
     }
 
@@ -210,6 +222,8 @@ public final class ProxyApplication implements AutoCloseable {
         server.close();
         admin.close();
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        // After the workers: requests that finished while they drained are logged too.
+        accessLog.close();
         background.shutdownNow();
         runtime.close();
         health.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

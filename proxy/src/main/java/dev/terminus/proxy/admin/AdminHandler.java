@@ -26,14 +26,15 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves the admin endpoints on one connection. All methods run on the channel's event loop;
- * only {@link AdminBackend#reload()} is handed to the blocking executor, and its response is
- * written back on the event loop. While a reload runs, later pipelined requests are queued so
- * that responses leave in request order (RFC 9112 §9.3.2).
+ * only {@link AdminBackend#reload()} and {@link AdminBackend#reopenLogs()} are handed to the
+ * blocking executor, and their response is written back on the event loop. While one runs, later
+ * pipelined requests are queued so that responses leave in request order (RFC 9112 §9.3.2).
  */
 final class AdminHandler extends ChannelInboundHandlerAdapter {
 
@@ -102,7 +103,11 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (endpoint == Endpoint.RELOAD) {
-            startReload(ctx, exchange);
+            startReload(ctx, exchange, "reload", backend::reload);
+            return;
+        }
+        if (endpoint == Endpoint.REOPEN_LOGS) {
+            startReload(ctx, exchange, "reopen-logs", backend::reopenLogs);
             return;
         }
         FullHttpResponse response;
@@ -114,7 +119,8 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
                 case READYZ -> readyz();
                 case METRICS -> metrics(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
                 case CERTIFICATES -> AdminResponses.json(OK, AdminJson.certificates(backend.certificates()));
-                case RELOAD -> throw new AssertionError("handled above");
+                case TARGETS -> AdminResponses.json(OK, AdminJson.targets(backend.targets()));
+                case RELOAD, REOPEN_LOGS -> throw new AssertionError("handled above");
             };
         } catch (RuntimeException e) {
             log.warn("admin {} failed", endpoint.path(), e);
@@ -151,32 +157,35 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
                 : PROMETHEUS_TEXT;
     }
 
-    private void startReload(ChannelHandlerContext ctx, Exchange exchange) {
+    /** Runs {@code action} (a reload or a log reopen, both file work) on the blocking executor. */
+    private void startReload(ChannelHandlerContext ctx, Exchange exchange, String what,
+                             Supplier<AdminBackend.ReloadResult> action) {
         reloading = true;
         try {
-            blockingExecutor.execute(() -> runReload(ctx, exchange));
+            blockingExecutor.execute(() -> runReload(ctx, exchange, what, action));
         } catch (RejectedExecutionException e) {
             reloading = false;
-            log.warn("admin reload rejected by the blocking executor", e);
+            log.warn("admin {} rejected by the blocking executor", what, e);
             respond(ctx, exchange, AdminResponses.json(SERVICE_UNAVAILABLE,
-                    AdminJson.reloadResult(false, "reload rejected: blocking executor is saturated or shut down")));
+                    AdminJson.reloadResult(false, what + " rejected: blocking executor is saturated or shut down")));
         }
     }
 
     /** Runs on the blocking executor, never on an event loop. */
-    private void runReload(ChannelHandlerContext ctx, Exchange exchange) {
+    private void runReload(ChannelHandlerContext ctx, Exchange exchange, String what,
+                           Supplier<AdminBackend.ReloadResult> action) {
         FullHttpResponse response;
         try {
-            AdminBackend.ReloadResult result = backend.reload();
+            AdminBackend.ReloadResult result = action.get();
             if (!result.ok()) {
-                log.warn("admin reload refused: {}", result.message());
+                log.warn("admin {} refused: {}", what, result.message());
             }
             response = AdminResponses.json(result.ok() ? OK : UNPROCESSABLE_ENTITY,
                     AdminJson.reloadResult(result.ok(), result.message()));
         } catch (RuntimeException e) {
-            log.error("admin reload threw", e);
+            log.error("admin {} threw", what, e);
             response = AdminResponses.json(INTERNAL_SERVER_ERROR,
-                    AdminJson.reloadResult(false, "reload failed: " + e));
+                    AdminJson.reloadResult(false, what + " failed: " + e));
         }
         FullHttpResponse done = response;
         try {

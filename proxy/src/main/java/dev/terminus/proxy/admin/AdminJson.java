@@ -43,6 +43,41 @@ final class AdminJson {
         return bytes(root);
     }
 
+    /**
+     * Renders {@code {"targetGroups":[{"name","algorithm","onNoHealthy","healthyTargets","targets":[..]}]}},
+     * each target as {@code {"id","health","lastCheck":{"ok","time","detail"}|null,"outstandingRequests",
+     * "connections","draining"}}.
+     */
+    static byte[] targets(List<AdminBackend.TargetGroupInfo> groups) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode list = root.putArray("targetGroups");
+        for (AdminBackend.TargetGroupInfo g : groups) {
+            ObjectNode group = list.addObject();
+            group.put("name", g.name());
+            group.put("algorithm", g.algorithm());
+            group.put("onNoHealthy", g.onNoHealthy());
+            group.put("healthyTargets", g.healthyTargets());
+            ArrayNode targets = group.putArray("targets");
+            for (AdminBackend.TargetInfo t : g.targets()) {
+                ObjectNode target = targets.addObject();
+                target.put("id", t.id());
+                target.put("health", t.health());
+                if (t.lastCheck() == null) {
+                    target.putNull("lastCheck");
+                } else {
+                    ObjectNode check = target.putObject("lastCheck");
+                    check.put("ok", t.lastCheck().ok());
+                    check.put("time", t.lastCheck().time() == null ? null : t.lastCheck().time().toString());
+                    check.put("detail", t.lastCheck().detail());
+                }
+                target.put("outstandingRequests", t.outstanding());
+                target.put("connections", t.connections());
+                target.put("draining", t.draining());
+            }
+        }
+        return bytes(root);
+    }
+
     /** Renders {@code {"ok":..,"message":".."}}. */
     static byte[] reloadResult(boolean ok, String message) {
         ObjectNode root = MAPPER.createObjectNode();

@@ -21,7 +21,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Serves the proxy's admin port: plain HTTP/1.1 with {@code /healthz}, {@code /readyz},
- * {@code /metrics}, {@code /certificates} and {@code POST /admin/reload}. Runs on the caller's
+ * {@code /metrics}, {@code /certificates}, {@code /targets}, {@code POST /admin/reload} and
+ * {@code POST /admin/reopen-logs}. Runs on the caller's
  * event loop group, which it never shuts down; {@link #close()} closes the listening socket and
  * every admin connection, and waits for both.
  */
@@ -48,7 +49,8 @@ public final class AdminServer implements AutoCloseable {
      * @param registry         the registry {@code /metrics} scrapes; admin request counts land here too
      * @param group            event loops for accepting and serving; epoll groups get an epoll
      *                         server channel, any other group an NIO one
-     * @param blockingExecutor runs {@link AdminBackend#reload()}; must not be an event loop
+     * @param blockingExecutor runs {@link AdminBackend#reload()} and {@link AdminBackend#reopenLogs()};
+     *                         must not be an event loop
      * @throws UncheckedIOException caused by a {@link BindException} naming {@code bind} when the
      *                              address is in use or cannot be bound
      */

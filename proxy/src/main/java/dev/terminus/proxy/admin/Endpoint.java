@@ -11,7 +11,9 @@ enum Endpoint {
     READYZ("/readyz", HttpMethod.GET),
     METRICS("/metrics", HttpMethod.GET),
     CERTIFICATES("/certificates", HttpMethod.GET),
-    RELOAD("/admin/reload", HttpMethod.POST);
+    TARGETS("/targets", HttpMethod.GET),
+    RELOAD("/admin/reload", HttpMethod.POST),
+    REOPEN_LOGS("/admin/reopen-logs", HttpMethod.POST);
 
     private final String path;
     private final HttpMethod method;

@@ -33,6 +33,9 @@ final class GroupState {
         meters.add(Gauge.builder("terminus.target.group.healthy.targets", this, GroupState::healthyTargets)
                 .description("Targets of the group that pass their health check")
                 .tag("target_group", name).register(registry));
+        meters.add(Gauge.builder("terminus.target.group.targets", this, GroupState::targetCount)
+                .description("Targets of the group in the current configuration, healthy or not")
+                .tag("target_group", name).register(registry));
         meters.add(Gauge.builder("terminus.upstream.connections.active", connections, AtomicInteger::get)
                 .description("Open backend connections to the group's targets, draining ones included")
                 .tag("target_group", name).register(registry));
@@ -54,6 +57,11 @@ final class GroupState {
     int healthyTargets() {
         TargetGroup g = current;
         return g == null ? 0 : g.healthyCount();
+    }
+
+    int targetCount() {
+        TargetGroup g = current;
+        return g == null ? 0 : g.targets().size();
     }
 
     int connections() {

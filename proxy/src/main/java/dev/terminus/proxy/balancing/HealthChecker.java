@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +48,12 @@ final class HealthChecker {
     private final EventLoop loop;
     private final Class<? extends Channel> socketClass;
     private final Listener listener;
+    private final Clock clock;
     /** Confined to the loop. */
     private final Map<TargetState, Probe> probes = new HashMap<>();
 
-    HealthChecker(EventLoop loop, Class<? extends Channel> socketClass, Listener listener) {
+    HealthChecker(EventLoop loop, Class<? extends Channel> socketClass, Listener listener, Clock clock) {
+        this.clock = clock;
         this.loop = loop;
         this.socketClass = socketClass;
         this.listener = listener;
@@ -126,6 +129,7 @@ final class HealthChecker {
             }
             TargetGroupConfig.HealthCheck s = settings;
             if (!s.enabled()) {
+                target.checked(true, "health checks disabled", clock.instant());
                 if (target.forceHealthy()) {
                     listener.changed(target, true, "health checks disabled");
                 }
@@ -142,6 +146,7 @@ final class HealthChecker {
                 return;
             }
             TargetGroupConfig.HealthCheck s = a.settings;
+            target.checked(ok, why, clock.instant());
             if (target.recordCheck(ok, s.healthyThreshold(), s.unhealthyThreshold())) {
                 listener.changed(target, ok, why);
             }

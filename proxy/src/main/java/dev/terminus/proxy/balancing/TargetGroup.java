@@ -17,6 +17,7 @@ public final class TargetGroup implements UpstreamGroup {
     private final TargetState[] targets;
     private final int[] weights;
     private final TargetGroupConfig.Algorithm algorithm;
+    private final TargetGroupConfig.OnNoHealthy onNoHealthy;
     private final boolean failOpen;
 
     TargetGroup(GroupState state, List<TargetState> targets, int[] weights, TargetGroupConfig.Algorithm algorithm,
@@ -25,6 +26,7 @@ public final class TargetGroup implements UpstreamGroup {
         this.targets = targets.toArray(TargetState[]::new);
         this.weights = weights.clone();
         this.algorithm = algorithm;
+        this.onNoHealthy = onNoHealthy;
         this.failOpen = onNoHealthy == TargetGroupConfig.OnNoHealthy.FAIL_OPEN;
     }
 
@@ -45,7 +47,16 @@ public final class TargetGroup implements UpstreamGroup {
         return failOpen;
     }
 
-    int healthyCount() {
+    public TargetGroupConfig.Algorithm algorithm() {
+        return algorithm;
+    }
+
+    public TargetGroupConfig.OnNoHealthy onNoHealthy() {
+        return onNoHealthy;
+    }
+
+    /** Returns how many of this group's targets pass their health check now. */
+    public int healthyCount() {
         int n = 0;
         for (TargetState t : targets) {
             if (t.healthy()) {

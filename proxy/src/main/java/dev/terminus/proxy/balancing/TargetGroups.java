@@ -11,6 +11,7 @@ import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,9 +44,11 @@ public final class TargetGroups implements AutoCloseable {
     private final Map<String, Counter> ejections = new HashMap<>();
     private Plan committed;
 
-    private TargetGroups(MeterRegistry registry, EventLoop healthLoop, Class<? extends Channel> socketClass) {
+    private TargetGroups(MeterRegistry registry, EventLoop healthLoop, Class<? extends Channel> socketClass,
+                         Clock clock) {
         this.registry = registry;
-        this.checker = healthLoop == null ? null : new HealthChecker(healthLoop, socketClass, this::healthChanged);
+        this.checker = healthLoop == null ? null
+                : new HealthChecker(healthLoop, socketClass, this::healthChanged, clock);
     }
 
     /**
@@ -55,12 +58,18 @@ public final class TargetGroups implements AutoCloseable {
      * @param socketClass the socket channel class matching that loop's transport
      */
     public static TargetGroups start(MeterRegistry registry, EventLoop healthLoop, Class<? extends Channel> socketClass) {
-        return new TargetGroups(registry, healthLoop, socketClass);
+        return start(registry, healthLoop, socketClass, Clock.systemUTC());
+    }
+
+    /** As above; {@code clock} stamps the health-check results that {@code /targets} shows. */
+    public static TargetGroups start(MeterRegistry registry, EventLoop healthLoop, Class<? extends Channel> socketClass,
+                                     Clock clock) {
+        return new TargetGroups(registry, healthLoop, socketClass, clock);
     }
 
     /** Creates a registry that never probes: every target stays healthy (configuration checks, unit tests). */
     public static TargetGroups withoutHealthChecks(MeterRegistry registry) {
-        return new TargetGroups(registry, null, null);
+        return new TargetGroups(registry, null, null, Clock.systemUTC());
     }
 
     private static String key(String group, String host, int port) {
@@ -216,6 +225,22 @@ public final class TargetGroups implements AutoCloseable {
     public synchronized TargetGroup group(String name) {
         GroupState state = groups.get(name);
         return state == null ? null : state.current();
+    }
+
+    /** Returns the current groups in configuration order, for reports. */
+    public synchronized List<TargetGroup> groups() {
+        return committed == null ? List.of() : List.copyOf(committed.groups.values());
+    }
+
+    /** Returns the targets removed by a reload that still drain, for reports. */
+    public synchronized List<TargetState> draining() {
+        List<TargetState> out = new ArrayList<>();
+        for (TargetState t : targets.values()) {
+            if (t.draining()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** Stops the health checks. Connections close with the event loops that own them. */

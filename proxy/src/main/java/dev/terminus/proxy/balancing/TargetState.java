@@ -3,12 +3,14 @@ package dev.terminus.proxy.balancing;
 import dev.terminus.proxy.http.RouteAction;
 import dev.terminus.proxy.http.UpstreamTarget;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.channel.Channel;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Holds what the proxy knows about one target of one target group over time: health, requests
@@ -35,6 +38,7 @@ public final class TargetState implements UpstreamTarget {
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean healthy = true;
     private volatile boolean draining;
+    private volatile LastCheck lastCheck;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Consecutive check results; health loop only. */
     private int successes;
@@ -67,8 +71,20 @@ public final class TargetState implements UpstreamTarget {
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
         meters.add(timer);
+        meters.add(gauge(registry, "terminus.target.active.connections",
+                "Open backend connections to the target, over all client connections", TargetState::connections));
+        meters.add(gauge(registry, "terminus.target.outstanding.requests",
+                "Requests assigned to the target that have not finished", TargetState::outstanding));
+        meters.add(gauge(registry, "terminus.target.healthy",
+                "1 while the target passes its health check, else 0", t -> t.healthy ? 1 : 0));
         this.requests = counters;
         this.responses = timer;
+    }
+
+    private Gauge gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<TargetState> f) {
+        // Strong: the gauge goes with removeMeters, not with the garbage collector.
+        return Gauge.builder(name, this, f).description(description).strongReference(true)
+                .tag("target_group", group.name()).tag("target", id()).register(registry);
     }
 
     void removeMeters(MeterRegistry registry) {
@@ -100,6 +116,26 @@ public final class TargetState implements UpstreamTarget {
 
     public boolean draining() {
         return draining;
+    }
+
+    /** Returns the latest health-check result, or {@code null} before the first one ended. */
+    public LastCheck lastCheck() {
+        return lastCheck;
+    }
+
+    /** Records a health-check result for reports; health loop only. */
+    void checked(boolean ok, String detail, Instant time) {
+        lastCheck = new LastCheck(ok, time, detail);
+    }
+
+    /**
+     * One health-check result.
+     *
+     * @param ok     whether the check passed
+     * @param time   when it ended, from the injected clock
+     * @param detail what it saw, e.g. {@code status 200 (healthy: 200-299)}
+     */
+    public record LastCheck(boolean ok, Instant time, String detail) {
     }
 
     /** Returns the requests assigned to this target that have not finished. */

@@ -69,7 +69,7 @@ public final class ConfigLoader {
     }
 
     private static ProxyConfig parse(YamlNode root, Path base, Path source) throws ConfigException {
-        root.onlyKeys(Set.of("admin", "listeners", "target-groups", "limits"));
+        root.onlyKeys(Set.of("admin", "listeners", "target-groups", "limits", "access-log"));
         Map<String, TargetGroupConfig> groups = TargetGroupLoader.load(root);
         ActionLoader actions = new ActionLoader(groups);
 
@@ -112,7 +112,8 @@ public final class ConfigLoader {
             }
             listeners.add(listener);
         }
-        return new ProxyConfig(source, admin, listeners, new ArrayList<>(groups.values()), limits);
+        return new ProxyConfig(source, admin, listeners, new ArrayList<>(groups.values()), limits,
+                AccessLogLoader.load(root, base));
     }
 
     private static ProxyConfig.Listener listener(YamlNode n, Path base, ActionLoader actions) throws ConfigException {

@@ -14,18 +14,41 @@ import java.util.List;
  * @param listeners    the listeners, with unique names and unique address:port pairs
  * @param targetGroups the target groups listener actions forward to, with unique names
  * @param limits       connection and handshake limits shared by every listener
+ * @param accessLog    where the access log goes, or {@link AccessLogConfig#OFF}
  */
 public record ProxyConfig(Path source, Admin admin, List<Listener> listeners, List<TargetGroupConfig> targetGroups,
-                          Limits limits) {
+                          Limits limits, AccessLogConfig accessLog) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
         targetGroups = List.copyOf(targetGroups);
+        accessLog = accessLog == null ? AccessLogConfig.OFF : accessLog;
+    }
+
+    /** Builds a configuration without an access log. */
+    public ProxyConfig(Path source, Admin admin, List<Listener> listeners, List<TargetGroupConfig> targetGroups,
+                       Limits limits) {
+        this(source, admin, listeners, targetGroups, limits, AccessLogConfig.OFF);
     }
 
     /** Builds a configuration without target groups. */
     public ProxyConfig(Path source, Admin admin, List<Listener> listeners, Limits limits) {
         this(source, admin, listeners, List.of(), limits);
+    }
+
+    /**
+     * The access log: one JSON line per request.
+     *
+     * @param enabled whether lines are written
+     * @param path    the file lines are appended to, or {@code null} for standard output
+     */
+    public record AccessLogConfig(boolean enabled, Path path) {
+        public static final AccessLogConfig OFF = new AccessLogConfig(false, null);
+
+        /** Returns the destination as the configuration spells it: the file, or {@code "-"}. */
+        public String describe() {
+            return path == null ? "-" : path.toString();
+        }
     }
 
     /** Returns the listener with this name, or {@code null}. */

@@ -84,6 +84,7 @@ final class ForwardExchange implements Upstream.Listener {
         begin();
         upstream = pool.acquire(target, this);
         if (upstream != null) {
+            owner.accessLog().connected();
             write(upstreamHead);
             return;
         }
@@ -91,6 +92,7 @@ final class ForwardExchange implements Upstream.Listener {
         pending.add(upstreamHead);
         // Nothing can be forwarded until the connection is up; hold the client's body meanwhile.
         owner.setUpstreamBlocked(true);
+        owner.accessLog().connecting();
         pool.connect(target, this).addListener(this::connected);
     }
 
@@ -98,6 +100,7 @@ final class ForwardExchange implements Upstream.Listener {
         accounted = false;
         startNanos = System.nanoTime();
         target.requestStarted();
+        owner.accessLog().forwarding(target);
     }
 
     /** Forwards one piece of the request body; takes ownership of {@code content}. */
@@ -155,6 +158,7 @@ final class ForwardExchange implements Upstream.Listener {
     /** Sends what was held while connecting over {@code connection}. */
     private void attached(Upstream connection) {
         upstream = connection;
+        owner.accessLog().connected();
         List<HttpObject> queued = pending;
         pending = null;
         for (HttpObject msg : queued) {
@@ -188,6 +192,7 @@ final class ForwardExchange implements Upstream.Listener {
         if (idle != null) {
             attached(idle);
         } else {
+            owner.accessLog().connecting();
             pool.connect(next, this).addListener(this::connected);
         }
         return true;
@@ -259,6 +264,7 @@ final class ForwardExchange implements Upstream.Listener {
     /** Relays a response head; returns false if the message was consumed here. */
     private boolean responseHead(HttpResponse response) {
         cancelTimer();
+        owner.accessLog().responseHead();
         int code = response.status().code();
         if (code == 101) {
             // Upgrade is stripped from every request, so a switch was never asked for.
@@ -340,6 +346,7 @@ final class ForwardExchange implements Upstream.Listener {
         }
         // A response cut after its head is not a complete answer: no status to count.
         status = responseStarted ? 0 : error.status().code();
+        owner.accessLog().failed(error.code());
         finish();
         closeUpstream();
         if (cause != null) {

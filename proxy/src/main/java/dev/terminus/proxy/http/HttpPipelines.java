@@ -1,5 +1,7 @@
 package dev.terminus.proxy.http;
 
+import dev.terminus.proxy.accesslog.AccessLog;
+import dev.terminus.proxy.accesslog.AccessLogEntry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -39,10 +41,22 @@ public final class HttpPipelines {
         configure(pipeline, applicationProtocol, info, routes, limits, UpstreamPool::bootstrapConnect);
     }
 
+    /** Same as the one above, with each request's line going to {@code accessLog} while it is enabled. */
+    public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
+                                 Routes routes, HttpLimits limits, AccessLog accessLog) {
+        configure(pipeline, applicationProtocol, info, routes, limits, accessLog, UpstreamPool::bootstrapConnect);
+    }
+
     /** Same as the public one, with the way backend connections are opened replaced (tests). */
     static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                           Routes routes, HttpLimits limits, UpstreamPool.Connector connector) {
+        configure(pipeline, applicationProtocol, info, routes, limits, AccessLog.off(), connector);
+    }
+
+    static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
+                          Routes routes, HttpLimits limits, AccessLog accessLog, UpstreamPool.Connector connector) {
         Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(limits, "limits");
@@ -55,6 +69,7 @@ public final class HttpPipelines {
         UpstreamPool pool = new UpstreamPool(channel, limits, connector);
         channel.closeFuture().addListener(f -> pool.close());
         pipeline.addLast("idle", new IdleCloser(limits.idleTimeoutMillis()));
+        AccessLogEntry.Connection logged = AccessLogHandler.describe(info);
         if (h2) {
             Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(limits.maxHeaderSize());
             pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
@@ -63,7 +78,9 @@ public final class HttpPipelines {
                 protected void initChannel(Http2StreamChannel stream) {
                     stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
                     stream.pipeline().addLast("flow", new FlowControlHandler());
-                    stream.pipeline().addLast("request", new RequestHandler(info, routes, limits, pool, true));
+                    AccessLogHandler access = new AccessLogHandler(accessLog, logged, true);
+                    stream.pipeline().addLast("access-log", access);
+                    stream.pipeline().addLast("request", new RequestHandler(info, routes, limits, pool, true, access));
                 }
             }));
         } else {
@@ -71,7 +88,9 @@ public final class HttpPipelines {
                     .setMaxInitialLineLength(limits.maxInitialLineLength())
                     .setMaxHeaderSize(limits.maxHeaderSize())));
             pipeline.addLast("flow", new FlowControlHandler());
-            pipeline.addLast("request", new RequestHandler(info, routes, limits, pool, false));
+            AccessLogHandler access = new AccessLogHandler(accessLog, logged, false);
+            pipeline.addLast("access-log", access);
+            pipeline.addLast("request", new RequestHandler(info, routes, limits, pool, false, access));
         }
     }
 

@@ -33,6 +33,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final HttpLimits limits;
     private final UpstreamPool pool;
     private final boolean http2;
+    private final AccessLogHandler accessLog;
 
     private ChannelHandlerContext ctx;
     private ForwardExchange exchange;
@@ -47,8 +48,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean http10;
     private boolean expectContinue;
 
-    RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2) {
+    RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2,
+                   AccessLogHandler accessLog) {
         this.info = info;
+        this.accessLog = accessLog;
         this.routes = routes;
         this.limits = limits;
         this.pool = pool;
@@ -141,8 +144,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Returns what records the current request's access-log facts. */
+    AccessLogHandler accessLog() {
+        return accessLog;
+    }
+
     /** Answers the current request with a proxy error. */
     void sendError(ProxyError error) {
+        accessLog.failed(error.code());
         respond(Responses.error(ctx.alloc(), error, headRequest));
     }
 

@@ -16,6 +16,11 @@ public interface UpstreamTarget {
     /** Returns where to connect. */
     RouteAction.Forward address();
 
+    /** Returns the name of the target group this target belongs to, or {@code null} (access log). */
+    default String groupName() {
+        return null;
+    }
+
     /** Tells whether idle connections to this target may be reused; false once it drains. */
     default boolean reusable() {
         return true;

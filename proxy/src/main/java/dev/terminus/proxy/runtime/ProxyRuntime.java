@@ -1,5 +1,6 @@
 package dev.terminus.proxy.runtime;
 
+import dev.terminus.proxy.accesslog.AccessLog;
 import dev.terminus.proxy.admin.AdminBackend;
 import dev.terminus.proxy.balancing.TargetGroups;
 import dev.terminus.proxy.config.ConfigException;
@@ -33,6 +34,7 @@ public final class ProxyRuntime implements AdminBackend {
     private final TlsProvider provider;
     private final SnapshotBuilder builder;
     private final TargetGroups targetGroups;
+    private final AccessLog accessLog;
     private final SnapshotHolder holder = new SnapshotHolder();
     private final CertificateGauges gauges;
     private final Counter reloadSuccess;
@@ -56,7 +58,18 @@ public final class ProxyRuntime implements AdminBackend {
      */
     public ProxyRuntime(Path configFile, ProxyConfig initial, TlsProvider provider, Clock clock,
                         MeterRegistry registry, TargetGroups targetGroups) throws CertificateException {
+        this(configFile, initial, provider, clock, registry, targetGroups, AccessLog.off());
+    }
+
+    /**
+     * Builds the first snapshot as above, and points {@code accessLog} at each configuration
+     * that becomes current (reopening its file at every reload, for logrotate).
+     */
+    public ProxyRuntime(Path configFile, ProxyConfig initial, TlsProvider provider, Clock clock,
+                        MeterRegistry registry, TargetGroups targetGroups, AccessLog accessLog)
+            throws CertificateException {
         this.configFile = configFile;
+        this.accessLog = accessLog;
         this.targetGroups = targetGroups;
         this.provider = provider;
         this.builder = new SnapshotBuilder(provider, provider.reader(clock));
@@ -74,6 +87,7 @@ public final class ProxyRuntime implements AdminBackend {
         synchronized (this) {
             publish(build(initial, null));
         }
+        accessLog.apply(initial.accessLog());
     }
 
     /** Builds a snapshot and commits its target groups; on failure nothing changes. Under the lock. */
@@ -145,6 +159,7 @@ public final class ProxyRuntime implements AdminBackend {
             requireSameBindings(current.config(), next);
             ProxySnapshot snapshot = build(next, current);
             publish(snapshot);
+            accessLog.apply(next.accessLog());
             reloadSuccess.increment();
             int certs = snapshot.owned().size();
             log.info("reloaded: snapshot {} with {} certificates", snapshot.version(), certs);
@@ -185,6 +200,17 @@ public final class ProxyRuntime implements AdminBackend {
 
     private static String binding(ProxyConfig.Listener l) {
         return l.name() + "@" + (l.tls() ? "https" : "http") + "://" + l.address() + ":" + l.port();
+    }
+
+    @Override
+    public ReloadResult reopenLogs() {
+        AccessLog.Reopened r = accessLog.reopen();
+        return new ReloadResult(r.ok(), r.message());
+    }
+
+    @Override
+    public List<TargetGroupInfo> targets() {
+        return TargetReport.of(targetGroups);
     }
 
     @Override

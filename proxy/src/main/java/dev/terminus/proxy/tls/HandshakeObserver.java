@@ -1,5 +1,6 @@
 package dev.terminus.proxy.tls;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -40,6 +41,15 @@ public final class HandshakeObserver extends ChannelInboundHandlerAdapter {
         this.listener = listener;
         this.metrics = metrics;
         this.callback = callback;
+    }
+
+    /**
+     * Returns when the connection was accepted ({@link System#nanoTime()}), as its certificate
+     * selector recorded it, or {@code -1} before its ClientHello was read.
+     */
+    public static long acceptedNanos(Channel channel) {
+        Selected s = channel.attr(SELECTION).get();
+        return s == null ? -1 : s.acceptedNanos();
     }
 
     @Override

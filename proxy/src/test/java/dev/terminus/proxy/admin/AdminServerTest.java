@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -188,6 +189,53 @@ class AdminServerTest {
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("ok").asBoolean()).isFalse();
         assertThat(body.get("message").asText()).contains("disk on fire");
+    }
+
+    @Test
+    void targetsListsGroupsAndTargetsWithTheirState() throws Exception {
+        admin.backend.targets = List.of(new AdminBackend.TargetGroupInfo("web", "round-robin", "fail-open", 1, List.of(
+                new AdminBackend.TargetInfo("10.0.0.1:8080", "healthy",
+                        new AdminBackend.CheckInfo(true, Instant.parse("2025-01-02T03:04:05.678Z"), "status 200"),
+                        3, 2, false),
+                new AdminBackend.TargetInfo("10.0.0.2:8080", "unhealthy", null, 0, 0, true))));
+
+        HttpResponse<String> response = get("/targets");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree("""
+                {"targetGroups":[{"name":"web","algorithm":"round-robin","onNoHealthy":"fail-open",
+                  "healthyTargets":1,"targets":[
+                    {"id":"10.0.0.1:8080","health":"healthy",
+                     "lastCheck":{"ok":true,"time":"2025-01-02T03:04:05.678Z","detail":"status 200"},
+                     "outstandingRequests":3,"connections":2,"draining":false},
+                    {"id":"10.0.0.2:8080","health":"unhealthy","lastCheck":null,
+                     "outstandingRequests":0,"connections":0,"draining":true}]}]}"""));
+    }
+
+    @Test
+    void targetsIsAnEmptyListWithoutGroups() throws Exception {
+        assertThat(JSON.readTree(get("/targets").body())).isEqualTo(JSON.readTree("{\"targetGroups\":[]}"));
+    }
+
+    @Test
+    void reopenLogsRunsOffTheEventLoopAndReportsItsResult() throws Exception {
+        HttpResponse<String> ok = post("/admin/reopen-logs");
+
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ok.body())).isEqualTo(JSON.readTree(
+                "{\"ok\":true,\"message\":\"reopened /var/log/terminus/access.log\"}"));
+        assertThat(admin.backend.reopenThreadName).startsWith(AdminFixture.BLOCKING_THREAD_PREFIX);
+        assertThat(admin.backend.reopenRanOnEventLoop).isFalse();
+
+        admin.backend.reopenResult = new AdminBackend.ReloadResult(false, "cannot open access log x: denied");
+        HttpResponse<String> failed = post("/admin/reopen-logs");
+        assertThat(failed.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(failed.body()).get("message").asText()).contains("denied");
+
+        HttpResponse<String> wrongMethod = get("/admin/reopen-logs");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("allow")).hasValue("POST");
     }
 
     @Test

@@ -30,6 +30,10 @@ final class FakeBackend implements AdminBackend {
     final CountDownLatch reloadEntered = new CountDownLatch(1);
     volatile String reloadThreadName;
     volatile Boolean reloadRanOnEventLoop;
+    volatile List<TargetGroupInfo> targets = List.of();
+    volatile ReloadResult reopenResult = new ReloadResult(true, "reopened /var/log/terminus/access.log");
+    volatile String reopenThreadName;
+    volatile Boolean reopenRanOnEventLoop;
 
     /** @param onEventLoop says whether the calling thread is one of the server's event loops */
     FakeBackend(BooleanSupplier onEventLoop) {
@@ -49,6 +53,18 @@ final class FakeBackend implements AdminBackend {
     @Override
     public List<CertificateInfo> certificates() {
         return certificates;
+    }
+
+    @Override
+    public List<TargetGroupInfo> targets() {
+        return targets;
+    }
+
+    @Override
+    public ReloadResult reopenLogs() {
+        reopenThreadName = Thread.currentThread().getName();
+        reopenRanOnEventLoop = onEventLoop.getAsBoolean();
+        return reopenResult;
     }
 
     @Override
