@@ -304,7 +304,8 @@ start_server() { # name
             wait_for_port nginx "${port[nginx_status]}" ;;
         haproxy)
             render "$TEMPLATES/haproxy.cfg.in" "$tmp/haproxy.cfg"
-            taskset -c "$SERVER_CPU" haproxy -db -f "$tmp/haproxy.cfg" 2>"$tmp/haproxy.stderr" &
+            taskset -c "$SERVER_CPU" haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy-access.log" \
+                2>"$tmp/haproxy.stderr" &
             pid[haproxy]=$!
             wait_for_port haproxy "${port[haproxy_cli]}" ;;
     esac
@@ -335,7 +336,6 @@ cpu_ticks() { # name
     echo "$total"
 }
 
-# Busy ticks of the servers' core (all programs, interrupts included), from /proc/stat.
 jit_ticks() { # CPU ticks of Terminus's JIT compiler threads (C1 and C2)
     local t stat f total=0
     for t in /proc/"${pid[terminus]}"/task/*; do
@@ -347,6 +347,7 @@ jit_ticks() { # CPU ticks of Terminus's JIT compiler threads (C1 and C2)
     echo "$total"
 }
 
+# Busy ticks of the servers' core (all programs, interrupts included), from /proc/stat.
 core_ticks() {
     awk -v c="cpu$SERVER_CPU" '$1 == c { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
@@ -373,11 +374,12 @@ counters() { # name listener tls_version(TLSv1.3|TLSv1.2)
                     hs += $NF; if (index($0, "protocol=\"" t "\"")) ok += $NF }
                 END { printf "%d %d %d -\n", hs, hs, ok }' ;;
         nginx)
-            # The hs listeners log "$ssl_protocol $ssl_session_reused ..." per request: "." = full.
+            # The hs listeners' JSON lines carry ssl_protocol and ssl_session_reused ("." = full).
             local stub
             stub=$(curl -s --max-time 5 "http://127.0.0.1:${port[nginx_status]}/")
             if [[ $listener == hs-* ]]; then
-                awk -v t="$tls" '{ n++; if ($2 == ".") full++; if ($1 == t) ok++ }
+                awk -v t="$tls" '{ n++; if (index($0, "\"ssl_session_reused\":\".\"")) full++
+                                   if (index($0, "\"tls_protocol\":\"" t "\"")) ok++ }
                     END { printf "%d %d %d ", n, full, ok }' "$tmp/nginx-hs.log"
             else
                 printf -- '- - - '
