@@ -4,7 +4,7 @@ import dev.terminus.proxy.admin.AdminServer;
 import dev.terminus.proxy.balancing.TargetGroups;
 import dev.terminus.proxy.config.ProxyConfig;
 import dev.terminus.proxy.http.ConnectionInfo;
-import dev.terminus.proxy.http.HttpLimits;
+import dev.terminus.proxy.http.HttpMetrics;
 import dev.terminus.proxy.http.HttpPipelines;
 import dev.terminus.proxy.http.Routes;
 import dev.terminus.proxy.runtime.CertificateWatcher;
@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +54,7 @@ public final class ProxyApplication implements AutoCloseable {
     private final ProxyServer server;
     private final AdminServer admin;
     private final CertificateWatcher watcher;
+    private boolean closed;
 
     /** Start-up options that are not part of the configuration file. */
     public record Options(boolean forceJdkTls, Clock clock, long watchQuietMillis) {
@@ -119,9 +121,10 @@ public final class ProxyApplication implements AutoCloseable {
         AdminServer admin = null;
         try {
             TlsMetrics metrics = new TlsMetrics(registry);
+            HttpMetrics httpMetrics = new HttpMetrics(registry);
             SnapshotHolder holder = runtime.snapshots();
-            server = ProxyServer.start(runtime, transport, workers, metrics, name -> httpAfterHandshake(holder, name),
-                    name -> plainHttp(holder, name));
+            server = ProxyServer.start(runtime, transport, workers, metrics,
+                    name -> httpAfterHandshake(holder, name, httpMetrics), name -> plainHttp(holder, name, httpMetrics));
             ProxyConfig.Admin a = config.admin();
             try {
                 admin = AdminServer.start(new InetSocketAddress(a.address(), a.port()), runtime, registry, workers,
@@ -155,19 +158,22 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /** Installs HTTP/1.1 on a connection of a plain-text listener, right at accept. */
-    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener) {
+    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, HttpMetrics metrics) {
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return ch -> {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                     ((InetSocketAddress) ch.localAddress()).getPort(), "http", null, null, null);
-            HttpPipelines.configure(ch.pipeline(), null, info, routes, HttpLimits.defaults());
+            ProxyConfig config = holder.current().config();
+            HttpPipelines.configure(ch.pipeline(), null, info, routes, config.limits().http(), config.requestId(),
+                    metrics);
         };
     }
 
     /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
-    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener) {
+    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, HttpMetrics metrics) {
         // Routes are read from the current snapshot per request, so a reload applies to
-        // keep-alive connections too; the TLS state stays the one the handshake used.
+        // keep-alive connections too; the TLS state stays the one the handshake used, and the
+        // limits and request-id settings the ones current when the connection became HTTP.
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return (ctx, ssl, serverName) -> {
             Channel ch = ctx.channel();
@@ -175,7 +181,9 @@ public final class ProxyApplication implements AutoCloseable {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                     ((InetSocketAddress) ch.localAddress()).getPort(), "https", serverName,
                     session.getProtocol(), session.getCipherSuite());
-            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, HttpLimits.defaults());
+            ProxyConfig config = holder.current().config();
+            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, config.limits().http(),
+                    config.requestId(), metrics);
         };
     }
 
@@ -196,10 +204,20 @@ public final class ProxyApplication implements AutoCloseable {
         return admin.port();
     }
 
-    /** Stops accepting, lets connections in flight finish for a short while, then frees everything. */
+    /**
+     * Shuts down gracefully, then frees everything: {@code /readyz} turns 503 ("draining"), the
+     * listeners stop accepting, and connections finish their requests in flight for up to the
+     * configured {@code limits.shutdown-timeout} before what is left is closed (see
+     * {@link ProxyServer#drain}). Idempotent; a second caller waits for the first to finish.
+     */
     @Override
-    public void close() {
-        runtime.serving(false);
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Duration shutdownTimeout = runtime.snapshots().current().config().limits().shutdownTimeout();
+        runtime.draining();
         if (watcher != null) {
             try {
                 watcher.close();
@@ -207,7 +225,8 @@ public final class ProxyApplication implements AutoCloseable {
                 log.debug("closing the file watch: {}", e.toString());
             }
         }
-        server.close();
+        // The admin port stays up while draining, so that health checkers see /readyz turn 503.
+        server.drain(shutdownTimeout);
         admin.close();
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         background.shutdownNow();
