@@ -232,6 +232,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (http2) {
             // Closing a stream that the client still sends on resets it (RST_STREAM, RFC 9113 8.1).
             ctx.channel().close();
+        } else if (inRequest) {
+            LingeringClose.after(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -274,7 +276,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         // A drain that began after the head left still closes: the response is complete.
         if (http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining)) {
             closing = true;
-            lastWrite.addListener(ChannelFutureListener.CLOSE);
+            if (!http2 && inRequest) {
+                // The client may still be sending the body: do not reset it before it reads this.
+                LingeringClose.after(lastWrite);
+            } else {
+                lastWrite.addListener(ChannelFutureListener.CLOSE);
+            }
         }
         updateReading();
     }

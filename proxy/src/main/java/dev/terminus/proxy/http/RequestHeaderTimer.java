@@ -1,7 +1,6 @@
 package dev.terminus.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -113,7 +112,8 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
         response.headers().set(requestIds.header(), RequestIds.generate());
         HttpUtil.setKeepAlive(response, false);
         // From the tail, so that the response encoder frames it; nothing else is being written.
-        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // The client is mid-header, maybe still sending: linger so it can read the answer.
+        LingeringClose.after(ctx.channel().writeAndFlush(response));
     }
 
     @Override
