@@ -1,5 +1,6 @@
 package dev.terminus.proxy.http;
 
+import dev.terminus.proxy.testing.H2FrameClient;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -230,6 +231,17 @@ class LimitsIntegrationTest {
         // curl's own start-up and TLS are in there too; the bound says the 504 came from the
         // 300 ms connect timeout, not from the 5 s response timeout.
         assertThat(millis).isBetween((long) CONNECT_TIMEOUT_MS, 4_000L);
+    }
+
+    @Test
+    void idleHttp2ConnectionGetsGoAwayThenCloses() throws Exception {
+        int port = servers.tlsProxy(TestServers.Transport.NIO, sslContext, request -> {
+            throw new AssertionError("no request expected");
+        }, LIMITS.withIdleTimeoutMillis(300)).getPort();
+        try (H2FrameClient h2 = new H2FrameClient(HOST, port)) {
+            assertThat(h2.await("GOAWAY", 10)).isEqualTo("GOAWAY last=0 error=0");
+            assertThat(h2.awaitClosed(10)).isTrue();
+        }
     }
 
     private static void write(OutputStream out, int size) {
