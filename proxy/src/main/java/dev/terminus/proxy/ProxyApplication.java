@@ -4,7 +4,7 @@ import dev.terminus.proxy.admin.AdminServer;
 import dev.terminus.proxy.balancing.TargetGroups;
 import dev.terminus.proxy.config.ProxyConfig;
 import dev.terminus.proxy.http.ConnectionInfo;
-import dev.terminus.proxy.http.HttpMetrics;
+import dev.terminus.proxy.http.HttpState;
 import dev.terminus.proxy.http.HttpPipelines;
 import dev.terminus.proxy.http.Routes;
 import dev.terminus.proxy.runtime.CertificateWatcher;
@@ -54,6 +54,7 @@ public final class ProxyApplication implements AutoCloseable {
     private final ProxyServer server;
     private final AdminServer admin;
     private final CertificateWatcher watcher;
+    private final HttpState httpState;
     private boolean closed;
 
     /** Start-up options that are not part of the configuration file. */
@@ -65,7 +66,7 @@ public final class ProxyApplication implements AutoCloseable {
 
     private ProxyApplication(PrometheusMeterRegistry registry, ProxyRuntime runtime, EventLoopGroup workers,
                              EventLoopGroup health, ScheduledExecutorService background, ProxyServer server, AdminServer admin,
-                             CertificateWatcher watcher) {
+                             CertificateWatcher watcher, HttpState httpState) {
         this.registry = registry;
         this.runtime = runtime;
         this.workers = workers;
@@ -74,6 +75,7 @@ public final class ProxyApplication implements AutoCloseable {
         this.server = server;
         this.admin = admin;
         this.watcher = watcher;
+        this.httpState = httpState;
     }
 
     /**
@@ -121,10 +123,10 @@ public final class ProxyApplication implements AutoCloseable {
         AdminServer admin = null;
         try {
             TlsMetrics metrics = new TlsMetrics(registry);
-            HttpMetrics httpMetrics = new HttpMetrics(registry);
+            HttpState httpState = new HttpState(registry);
             SnapshotHolder holder = runtime.snapshots();
             server = ProxyServer.start(runtime, transport, workers, metrics,
-                    name -> httpAfterHandshake(holder, name, httpMetrics), name -> plainHttp(holder, name, httpMetrics));
+                    name -> httpAfterHandshake(holder, name, httpState), name -> plainHttp(holder, name, httpState));
             ProxyConfig.Admin a = config.admin();
             try {
                 admin = AdminServer.start(new InetSocketAddress(a.address(), a.port()), runtime, registry, workers,
@@ -134,7 +136,8 @@ public final class ProxyApplication implements AutoCloseable {
             }
             CertificateWatcher watcher = configFile == null ? null
                     : new CertificateWatcher(runtime, configFile, background, options.watchQuietMillis());
-            return new ProxyApplication(registry, runtime, workers, health, background, server, admin, watcher);
+            return new ProxyApplication(registry, runtime, workers, health, background, server, admin, watcher,
+                    httpState);
         } catch (ProxyServer.ServerStartException | IOException | RuntimeException e) {
             if (admin != null) {
                 admin.close();
@@ -158,7 +161,7 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /** Installs HTTP/1.1 on a connection of a plain-text listener, right at accept. */
-    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, HttpMetrics metrics) {
+    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, HttpState metrics) {
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return ch -> {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
@@ -170,7 +173,7 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
-    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, HttpMetrics metrics) {
+    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, HttpState metrics) {
         // Routes are read from the current snapshot per request, so a reload applies to
         // keep-alive connections too; the TLS state stays the one the handshake used, and the
         // limits and request-id settings the ones current when the connection became HTTP.
@@ -218,6 +221,8 @@ public final class ProxyApplication implements AutoCloseable {
         closed = true;
         Duration shutdownTimeout = runtime.snapshots().current().config().limits().shutdownTimeout();
         runtime.draining();
+        // Before the listeners close: every response that starts from here on says Connection: close.
+        httpState.startDraining();
         if (watcher != null) {
             try {
                 watcher.close();

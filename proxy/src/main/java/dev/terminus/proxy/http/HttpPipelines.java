@@ -32,17 +32,20 @@ public final class HttpPipelines {
         }
     };
 
+    /** For callers that give no state: never drained, its counters exported nowhere. */
+    private static final HttpState UNSHARED = HttpState.unregistered();
+
     private HttpPipelines() {
     }
 
     /**
      * Adds the HTTP/1.1 or HTTP/2 server handlers to the end of {@code pipeline}, with default
-     * request ids and unexported metrics. See the full overload.
+     * request ids, counters exported nowhere and no drain. See the full overload.
      */
     public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                                  Routes routes, HttpLimits limits) {
         configure(pipeline, applicationProtocol, info, routes, limits, RequestIds.defaults(),
-                HttpMetrics.unregistered());
+                UNSHARED);
     }
 
     /**
@@ -54,11 +57,12 @@ public final class HttpPipelines {
      *                            {@code null} for no ALPN (HTTP/1.1)
      * @param limits              this connection's limits, for its whole life
      * @param requestIds          how this connection's requests are named
+     * @param shared              the proxy's counters and drain state, shared by all connections
      * @throws IllegalArgumentException for any other protocol
      */
     public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
-                                 Routes routes, HttpLimits limits, RequestIds requestIds, HttpMetrics metrics) {
-        configure(pipeline, applicationProtocol, info, routes, limits, requestIds, metrics,
+                                 Routes routes, HttpLimits limits, RequestIds requestIds, HttpState shared) {
+        configure(pipeline, applicationProtocol, info, routes, limits, requestIds, shared,
                 UpstreamPool::bootstrapConnect);
     }
 
@@ -66,19 +70,19 @@ public final class HttpPipelines {
     static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                           Routes routes, HttpLimits limits, UpstreamPool.Connector connector) {
         configure(pipeline, applicationProtocol, info, routes, limits, RequestIds.defaults(),
-                HttpMetrics.unregistered(), connector);
+                UNSHARED, connector);
     }
 
     /** Same as the public one, with the way backend connections are opened replaced (tests). */
     static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
-                          Routes routes, HttpLimits limits, RequestIds requestIds, HttpMetrics metrics,
+                          Routes routes, HttpLimits limits, RequestIds requestIds, HttpState shared,
                           UpstreamPool.Connector connector) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(requestIds, "requestIds");
-        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(shared, "shared");
         boolean h2 = ApplicationProtocolNames.HTTP_2.equals(applicationProtocol);
         if (!h2 && applicationProtocol != null && !ApplicationProtocolNames.HTTP_1_1.equals(applicationProtocol)) {
             throw new IllegalArgumentException("applicationProtocol: " + applicationProtocol
@@ -101,17 +105,17 @@ public final class HttpPipelines {
                     stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
                     stream.pipeline().addLast("flow", new FlowControlHandler());
                     stream.pipeline().addLast("request",
-                            new RequestHandler(info, routes, limits, pool, true, requestIds, metrics));
+                            new RequestHandler(info, routes, limits, pool, true, requestIds, shared));
                 }
             }));
         } else {
             pipeline.addLast("header-timeout",
-                    new RequestHeaderTimer(limits.requestHeaderTimeoutMillis(), requestIds, metrics));
+                    new RequestHeaderTimer(limits.requestHeaderTimeoutMillis(), requestIds, shared));
             pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(limits.maxInitialLineLength())
                     .setMaxHeaderSize(limits.maxHeaderSize())));
             pipeline.addLast("flow", new FlowControlHandler());
-            pipeline.addLast("request", new RequestHandler(info, routes, limits, pool, false, requestIds, metrics));
+            pipeline.addLast("request", new RequestHandler(info, routes, limits, pool, false, requestIds, shared));
         }
     }
 

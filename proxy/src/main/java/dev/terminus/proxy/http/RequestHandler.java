@@ -35,7 +35,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final UpstreamPool pool;
     private final boolean http2;
     private final RequestIds requestIds;
-    private final HttpMetrics metrics;
+    private final HttpState shared;
 
     private ChannelHandlerContext ctx;
     /** The HTTP/1.1 slowloris guard in front of the codec; null on an HTTP/2 stream. */
@@ -59,14 +59,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean expectContinue;
 
     RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2,
-                   RequestIds requestIds, HttpMetrics metrics) {
+                   RequestIds requestIds, HttpState shared) {
         this.info = info;
         this.routes = routes;
         this.limits = limits;
         this.pool = pool;
         this.http2 = http2;
         this.requestIds = requestIds;
-        this.metrics = metrics;
+        this.shared = shared;
     }
 
     @Override
@@ -187,7 +187,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers the current request with a proxy error. */
     void sendError(ProxyError error) {
-        metrics.proxyError(error);
+        shared.proxyError(error);
         respond(Responses.error(ctx.alloc(), error, headRequest));
     }
 
@@ -212,7 +212,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             exchange = null;
             forwarding.abort();
             if (forwarding.responseStarted()) {
-                metrics.proxyError(ProxyError.BODY_TOO_LARGE);
+                shared.proxyError(ProxyError.BODY_TOO_LARGE);
                 abortResponse();
                 return;
             }
@@ -221,7 +221,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             sendError(ProxyError.BODY_TOO_LARGE);
         } else {
             // Answered already (fixed response, early error): stop reading the rest.
-            metrics.proxyError(ProxyError.BODY_TOO_LARGE);
+            shared.proxyError(ProxyError.BODY_TOO_LARGE);
             closeAfterFlush();
         }
     }
@@ -250,7 +250,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (http2) {
             return;
         }
-        if (draining) {
+        if (draining || shared.draining()) {
             keepAliveWanted = false;
         }
         if (inRequest && expectContinue) {
@@ -274,7 +274,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         upstreamBlocked = false;
         // An HTTP/2 stream ends with its response, unless it was refused mid-body (then reset).
         // A drain that began after the head left still closes: the response is complete.
-        if (http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining)) {
+        if (http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining && !shared.draining())) {
             closing = true;
             if (!http2 && inRequest) {
                 // The client may still be sending the body: do not reset it before it reads this.

@@ -28,7 +28,7 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
 
     private final long timeoutMillis;
     private final RequestIds requestIds;
-    private final HttpMetrics metrics;
+    private final HttpState shared;
 
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
@@ -37,10 +37,10 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
     /** Bytes of the awaited request arrived. */
     private boolean partial;
 
-    RequestHeaderTimer(long timeoutMillis, RequestIds requestIds, HttpMetrics metrics) {
+    RequestHeaderTimer(long timeoutMillis, RequestIds requestIds, HttpState shared) {
         this.timeoutMillis = timeoutMillis;
         this.requestIds = requestIds;
-        this.metrics = metrics;
+        this.shared = shared;
     }
 
     @Override
@@ -101,12 +101,12 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
             return;
         }
         waiting = false;
-        metrics.headerTimeout(partial);
+        shared.headerTimeout(partial);
         if (!partial) {
             ctx.channel().close();
             return;
         }
-        metrics.proxyError(ProxyError.REQUEST_HEADER_TIMEOUT);
+        shared.proxyError(ProxyError.REQUEST_HEADER_TIMEOUT);
         FullHttpResponse response = Responses.error(ctx.alloc(), ProxyError.REQUEST_HEADER_TIMEOUT, false);
         // No request head means no id to echo; a fresh one still lets the client quote this answer.
         response.headers().set(requestIds.header(), RequestIds.generate());

@@ -24,7 +24,7 @@ class BodyLimitTest {
 
     BodyLimitTest() {
         HttpPipelines.configure(client.pipeline(), null, EmbeddedHttp.TLS_CLIENT, request -> BACKEND, LIMITS,
-                RequestIds.defaults(), new HttpMetrics(registry), (d, target, init, l) -> {
+                RequestIds.defaults(), new HttpState(registry), (d, target, init, l) -> {
                     EmbeddedChannel backend = new EmbeddedChannel();
                     backend.pipeline().addLast(init);
                     backends.add(backend);
@@ -117,7 +117,7 @@ class BodyLimitTest {
         EmbeddedChannel fixed = new EmbeddedChannel();
         HttpPipelines.configure(fixed.pipeline(), null, EmbeddedHttp.TLS_CLIENT,
                 request -> new RouteAction.FixedResponse(200, "text/plain", "ok"), LIMITS, RequestIds.defaults(),
-                new HttpMetrics(registry), (d, t, i, l) -> {
+                new HttpState(registry), (d, t, i, l) -> {
                     throw new AssertionError("no backend connection expected");
                 });
         try {

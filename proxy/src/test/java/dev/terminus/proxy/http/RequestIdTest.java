@@ -46,7 +46,7 @@ class RequestIdTest {
     private EmbeddedChannel client(RequestIds ids, Routes routes) {
         EmbeddedChannel channel = new EmbeddedChannel();
         HttpPipelines.configure(channel.pipeline(), null, EmbeddedHttp.TLS_CLIENT, routes, HttpLimits.defaults(), ids,
-                HttpMetrics.unregistered(), (d, target, init, l) -> {
+                HttpState.unregistered(), (d, target, init, l) -> {
                     EmbeddedChannel backend = new EmbeddedChannel();
                     backend.pipeline().addLast(init);
                     backends.add(backend);

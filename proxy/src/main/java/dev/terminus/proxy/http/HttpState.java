@@ -8,18 +8,18 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Counts what the downstream HTTP layer refuses or cuts. Every series is registered up front, so
- * the hot path only increments a counter it already holds. Thread-safe; shared by all connections.
+ * Holds what every HTTP connection of one proxy shares: the counters of what the HTTP layer
+ * refuses or cuts, and whether the proxy is draining. Every counter is registered up front, so
+ * the hot path only increments one it already holds. Thread-safe.
  */
-public final class HttpMetrics {
-
-    private static final HttpMetrics UNREGISTERED = new HttpMetrics(new SimpleMeterRegistry());
+public final class HttpState {
 
     private final Map<ProxyError, Counter> errors = new EnumMap<>(ProxyError.class);
     private final Counter headerTimeoutAnswered;
     private final Counter headerTimeoutClosed;
+    private volatile boolean draining;
 
-    public HttpMetrics(MeterRegistry registry) {
+    public HttpState(MeterRegistry registry) {
         for (ProxyError error : ProxyError.values()) {
             errors.put(error, Counter.builder("terminus.http.proxy.errors").tag("code", error.code())
                     .description("Requests the proxy answered with an error of its own, or cut, by X-Terminus-Error code")
@@ -36,9 +36,22 @@ public final class HttpMetrics {
                 .register(registry);
     }
 
-    /** Returns counters registered nowhere, for callers (tests, embedded use) that do not export metrics. */
-    public static HttpMetrics unregistered() {
-        return UNREGISTERED;
+    /** Returns a fresh state whose counters are registered nowhere, for callers that export no metrics. */
+    public static HttpState unregistered() {
+        return new HttpState(new SimpleMeterRegistry());
+    }
+
+    /**
+     * Marks the proxy as shutting down: from now on every HTTP/1.1 response says
+     * {@code Connection: close} and its connection closes after it. Set before the listeners
+     * close, so any response that starts after a refused connection attempt carries it.
+     */
+    public void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     void proxyError(ProxyError error) {
