@@ -161,19 +161,19 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /** Installs HTTP/1.1 on a connection of a plain-text listener, right at accept. */
-    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, HttpState metrics) {
+    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, HttpState shared) {
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return ch -> {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                     ((InetSocketAddress) ch.localAddress()).getPort(), "http", null, null, null);
             ProxyConfig config = holder.current().config();
             HttpPipelines.configure(ch.pipeline(), null, info, routes, config.limits().http(), config.requestId(),
-                    metrics);
+                    shared);
         };
     }
 
     /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
-    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, HttpState metrics) {
+    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, HttpState shared) {
         // Routes are read from the current snapshot per request, so a reload applies to
         // keep-alive connections too; the TLS state stays the one the handshake used, and the
         // limits and request-id settings the ones current when the connection became HTTP.
@@ -186,7 +186,7 @@ public final class ProxyApplication implements AutoCloseable {
                     session.getProtocol(), session.getCipherSuite());
             ProxyConfig config = holder.current().config();
             HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, config.limits().http(),
-                    config.requestId(), metrics);
+                    config.requestId(), shared);
         };
     }
 

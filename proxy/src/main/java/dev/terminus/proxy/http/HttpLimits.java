@@ -1,5 +1,8 @@
 package dev.terminus.proxy.http;
 
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
+
 /**
  * Bounds what one downstream connection may cost the proxy. Immutable; validated on construction.
  * A connection keeps the limits it started with: a reload applies new limits to new connections.
@@ -44,6 +47,19 @@ public record HttpLimits(int maxInitialLineLength, int maxHeaderSize, long maxBo
     /** Returns whether a request body of {@code bytes} is over the limit. */
     boolean bodyTooLarge(long bytes) {
         return maxBodySize > 0 && bytes > maxBodySize;
+    }
+
+    /** Returns whether the request's Content-Length is over the limit (false without one). */
+    boolean declaredBodyTooLarge(HttpMessage request) {
+        if (maxBodySize == 0) {
+            return false;
+        }
+        try {
+            return bodyTooLarge(HttpUtil.getContentLength(request, -1L));
+        } catch (NumberFormatException e) {
+            // The codecs refuse a malformed length before it gets here; nothing to compare.
+            return false;
+        }
     }
 
     /** Returns a copy with another connect timeout. */

@@ -144,7 +144,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             sendError(ProxyError.METHOD_NOT_SUPPORTED);
             return;
         }
-        if (limits.bodyTooLarge(declaredLength(request))) {
+        if (limits.declaredBodyTooLarge(request)) {
             // Refused before anything is forwarded; with Expect: 100-continue the client gets this
             // instead of 100 and never sends the body (RFC 9110 10.1.1). Its body, if it comes
             // anyway, is not worth reading: the connection closes (the stream, on HTTP/2).
@@ -189,15 +189,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     void sendError(ProxyError error) {
         shared.proxyError(error);
         respond(Responses.error(ctx.alloc(), error, headRequest));
-    }
-
-    /** Returns the request's Content-Length, or -1 when it has none (or one the codec let through unparsed). */
-    private static long declaredLength(HttpRequest request) {
-        try {
-            return HttpUtil.getContentLength(request, -1L);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**
