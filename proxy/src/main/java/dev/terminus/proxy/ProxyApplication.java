@@ -5,7 +5,7 @@ import dev.terminus.proxy.admin.AdminServer;
 import dev.terminus.proxy.balancing.TargetGroups;
 import dev.terminus.proxy.config.ProxyConfig;
 import dev.terminus.proxy.http.ConnectionInfo;
-import dev.terminus.proxy.http.HttpLimits;
+import dev.terminus.proxy.http.HttpState;
 import dev.terminus.proxy.http.HttpPipelines;
 import dev.terminus.proxy.http.Routes;
 import dev.terminus.proxy.runtime.CertificateWatcher;
@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +57,8 @@ public final class ProxyApplication implements AutoCloseable {
     private final AdminServer admin;
     private final CertificateWatcher watcher;
     private final AccessLog accessLog;
+    private final HttpState httpState;
+    private boolean closed;
 
     /** Start-up options that are not part of the configuration file. */
     public record Options(boolean forceJdkTls, Clock clock, long watchQuietMillis) {
@@ -66,7 +69,7 @@ public final class ProxyApplication implements AutoCloseable {
 
     private ProxyApplication(PrometheusMeterRegistry registry, ProxyRuntime runtime, EventLoopGroup workers,
                              EventLoopGroup health, ScheduledExecutorService background, ProxyServer server, AdminServer admin,
-                             CertificateWatcher watcher, AccessLog accessLog) {
+                             CertificateWatcher watcher, AccessLog accessLog, HttpState httpState) {
         this.accessLog = accessLog;
         this.registry = registry;
         this.runtime = runtime;
@@ -76,6 +79,7 @@ public final class ProxyApplication implements AutoCloseable {
         this.server = server;
         this.admin = admin;
         this.watcher = watcher;
+        this.httpState = httpState;
     }
 
     /**
@@ -126,9 +130,11 @@ public final class ProxyApplication implements AutoCloseable {
         AdminServer admin = null;
         try {
             TlsMetrics metrics = new TlsMetrics(registry);
+            HttpState httpState = new HttpState(registry);
             SnapshotHolder holder = runtime.snapshots();
             server = ProxyServer.start(runtime, transport, workers, metrics,
-                    name -> httpAfterHandshake(holder, name, accessLog), name -> plainHttp(holder, name, accessLog));
+                    name -> httpAfterHandshake(holder, name, httpState, accessLog),
+                    name -> plainHttp(holder, name, httpState, accessLog));
             ProxyConfig.Admin a = config.admin();
             try {
                 admin = AdminServer.start(new InetSocketAddress(a.address(), a.port()), runtime, registry, workers,
@@ -139,7 +145,7 @@ public final class ProxyApplication implements AutoCloseable {
             CertificateWatcher watcher = configFile == null ? null
                     : new CertificateWatcher(runtime, configFile, background, options.watchQuietMillis());
             return new ProxyApplication(registry, runtime, workers, health, background, server, admin, watcher,
-                    accessLog);
+                    accessLog, httpState);
         } catch (ProxyServer.ServerStartException | IOException | RuntimeException e) {
             if (admin != null) {
                 admin.close();
@@ -164,19 +170,24 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /** Installs HTTP/1.1 on a connection of a plain-text listener, right at accept. */
-    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, AccessLog accessLog) {
+    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, HttpState shared,
+                                               AccessLog accessLog) {
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return ch -> {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                     ((InetSocketAddress) ch.localAddress()).getPort(), "http", null, null, null, listener, -1);
-            HttpPipelines.configure(ch.pipeline(), null, info, routes, HttpLimits.defaults(), accessLog);
+            ProxyConfig config = holder.current().config();
+            HttpPipelines.configure(ch.pipeline(), null, info, routes, config.limits().http(), config.requestId(),
+                    shared, accessLog);
         };
     }
 
     /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
-    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, AccessLog accessLog) {
+    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener, HttpState shared,
+                                                        AccessLog accessLog) {
         // Routes are read from the current snapshot per request, so a reload applies to
-        // keep-alive connections too; the TLS state stays the one the handshake used.
+        // keep-alive connections too; the TLS state stays the one the handshake used, and the
+        // limits and request-id settings the ones current when the connection became HTTP.
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return (ctx, ssl, serverName) -> {
             Channel ch = ctx.channel();
@@ -186,8 +197,9 @@ public final class ProxyApplication implements AutoCloseable {
                     ((InetSocketAddress) ch.localAddress()).getPort(), "https", serverName,
                     session.getProtocol(), session.getCipherSuite(), listener,
                     accepted < 0 ? -1 : System.nanoTime() - accepted);
-            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, HttpLimits.defaults(),
-                    accessLog);
+            ProxyConfig config = holder.current().config();
+            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, config.limits().http(),
+                    config.requestId(), shared, accessLog);
         };
     }
 
@@ -208,10 +220,22 @@ public final class ProxyApplication implements AutoCloseable {
         return admin.port();
     }
 
-    /** Stops accepting, lets connections in flight finish for a short while, then frees everything. */
+    /**
+     * Shuts down gracefully, then frees everything: {@code /readyz} turns 503 ("draining"), the
+     * listeners stop accepting, and connections finish their requests in flight for up to the
+     * configured {@code limits.shutdown-timeout} before what is left is closed (see
+     * {@link ProxyServer#drain}). Idempotent; a second caller waits for the first to finish.
+     */
     @Override
-    public void close() {
-        runtime.serving(false);
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Duration shutdownTimeout = runtime.snapshots().current().config().limits().shutdownTimeout();
+        runtime.draining();
+        // Before the listeners close: every response that starts from here on says Connection: close.
+        httpState.startDraining();
         if (watcher != null) {
             try {
                 watcher.close();
@@ -219,7 +243,8 @@ public final class ProxyApplication implements AutoCloseable {
                 log.debug("closing the file watch: {}", e.toString());
             }
         }
-        server.close();
+        // The admin port stays up while draining, so that health checkers see /readyz turn 503.
+        server.drain(shutdownTimeout);
         admin.close();
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         // After the workers: requests that finished while they drained are logged too.

@@ -18,14 +18,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the proxy from a YAML file until SIGTERM or SIGINT. Exit codes: 0 after a clean stop,
- * 1 when the configuration or a certificate is refused or a port cannot be bound (one line on
- * stderr names the file, key or address), 2 for bad usage.
+ * Runs the proxy from a YAML file until SIGTERM or SIGINT, then drains: stops accepting, lets
+ * requests in flight finish for up to {@code limits.shutdown-timeout}, and exits. Exit codes: 0
+ * after a stop by signal (drained, or cut at the deadline), 1 when the configuration or a
+ * certificate is refused or a port cannot be bound (one line on stderr names the file, key or
+ * address) or the shutdown failed, 2 for bad usage.
  */
 @Command(name = "terminus proxy", mixinStandardHelpOptions = true, version = "terminus proxy 0.1.0",
         description = "Terminates TLS for many host names, choosing the certificate by SNI, and forwards HTTP.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped cleanly", "1:configuration, certificate or port refused (the message says why)",
+        exitCodeList = {"0:stopped by SIGTERM or SIGINT after draining",
+                "1:configuration, certificate or port refused (the message says why), or the shutdown failed",
                 "2:bad usage"})
 public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/proxy.yaml",
@@ -74,8 +77,20 @@ public final class ProxyMain implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
+            int status = 0;
+            try {
+                app.close();
+            } catch (RuntimeException e) {
+                err.println("terminus proxy: shutdown failed: " + e);
+                status = 1;
+            }
             stopped.countDown();
+            err.flush();
+            System.out.flush();
+            System.err.flush();
+            // A JVM stopped by a signal exits with 128 + its number (143 for SIGTERM); a proxy that
+            // drained as asked stopped cleanly. halt() only skips hooks that have not finished yet.
+            Runtime.getRuntime().halt(status);
         }, "terminus-shutdown"));
         err.println("terminus proxy: serving " + app.listeners() + ", admin on port " + app.adminPort());
         try {

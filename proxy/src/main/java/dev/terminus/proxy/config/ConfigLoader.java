@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.terminus.proxy.http.RequestIds;
 import dev.terminus.proxy.tls.SecurityPolicy;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +69,7 @@ public final class ConfigLoader {
     }
 
     private static ProxyConfig parse(YamlNode root, Path base, Path source) throws ConfigException {
-        root.onlyKeys(Set.of("admin", "listeners", "target-groups", "limits", "access-log"));
+        root.onlyKeys(Set.of("admin", "listeners", "target-groups", "limits", "request-id", "access-log"));
         Map<String, TargetGroupConfig> groups = TargetGroupLoader.load(root);
         ActionLoader actions = new ActionLoader(groups);
 
@@ -82,18 +82,8 @@ public final class ConfigLoader {
                     a.integer("port", ProxyConfig.Admin.DEFAULT_PORT, 0, 65_535));
         }
 
-        ProxyConfig.Limits limits = ProxyConfig.Limits.defaults();
-        YamlNode l = root.object("limits");
-        if (l != null) {
-            l.onlyKeys(Set.of("max-connections", "handshake-timeout", "max-client-hello-bytes"));
-            limits = new ProxyConfig.Limits(
-                    l.integer("max-connections", limits.maxConnections(), 1, 10_000_000),
-                    l.duration("handshake-timeout", limits.handshakeTimeout(), Duration.ofMillis(100),
-                            Duration.ofMinutes(5)),
-                    // A ClientHello with post-quantum key shares and many extensions is ~2 KiB;
-                    // 512 bytes is the smallest real one, 64 KiB the most a TLS record chain should need.
-                    l.integer("max-client-hello-bytes", limits.maxClientHelloBytes(), 512, 65_536));
-        }
+        ProxyConfig.Limits limits = LimitsLoader.limits(root);
+        RequestIds requestId = LimitsLoader.requestId(root);
 
         List<YamlNode> ls = root.list("listeners");
         if (ls.isEmpty()) {
@@ -112,7 +102,7 @@ public final class ConfigLoader {
             }
             listeners.add(listener);
         }
-        return new ProxyConfig(source, admin, listeners, new ArrayList<>(groups.values()), limits,
+        return new ProxyConfig(source, admin, listeners, new ArrayList<>(groups.values()), limits, requestId,
                 AccessLogLoader.load(root, base));
     }
 

@@ -1,5 +1,7 @@
 package dev.terminus.proxy.config;
 
+import dev.terminus.proxy.http.HttpLimits;
+import dev.terminus.proxy.http.RequestIds;
 import dev.terminus.proxy.http.RouteAction;
 
 import java.nio.file.Path;
@@ -13,22 +15,24 @@ import java.util.List;
  * @param admin     the admin port
  * @param listeners    the listeners, with unique names and unique address:port pairs
  * @param targetGroups the target groups listener actions forward to, with unique names
- * @param limits       connection and handshake limits shared by every listener
+ * @param limits       connection, handshake, HTTP and shutdown limits shared by every listener
+ * @param requestId    how requests are named towards backends and clients
  * @param accessLog    where the access log goes, or {@link AccessLogConfig#OFF}
  */
 public record ProxyConfig(Path source, Admin admin, List<Listener> listeners, List<TargetGroupConfig> targetGroups,
-                          Limits limits, AccessLogConfig accessLog) {
+                          Limits limits, RequestIds requestId, AccessLogConfig accessLog) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
         targetGroups = List.copyOf(targetGroups);
+        requestId = requestId == null ? RequestIds.defaults() : requestId;
         accessLog = accessLog == null ? AccessLogConfig.OFF : accessLog;
     }
 
-    /** Builds a configuration without an access log. */
+    /** Builds a configuration with default request ids and no access log. */
     public ProxyConfig(Path source, Admin admin, List<Listener> listeners, List<TargetGroupConfig> targetGroups,
                        Limits limits) {
-        this(source, admin, listeners, targetGroups, limits, AccessLogConfig.OFF);
+        this(source, admin, listeners, targetGroups, limits, RequestIds.defaults(), AccessLogConfig.OFF);
     }
 
     /** Builds a configuration without target groups. */
@@ -124,13 +128,26 @@ public record ProxyConfig(Path source, Admin admin, List<Listener> listeners, Li
     }
 
     /**
-     * Limits that protect the handshake path.
+     * Limits that protect the proxy. A reload applies them to connections accepted afterwards;
+     * connections already open keep theirs.
      *
      * @param maxConnections      connections open at once across all listeners; more are closed
      * @param handshakeTimeout    time from accept to a finished handshake
      * @param maxClientHelloBytes largest ClientHello accepted before the handshake is refused
+     * @param http                timeouts and sizes of HTTP requests and backend exchanges
+     * @param shutdownTimeout     how long a shutdown waits for requests in flight before closing
+     *                            what is left
      */
-    public record Limits(int maxConnections, Duration handshakeTimeout, int maxClientHelloBytes) {
+    public record Limits(int maxConnections, Duration handshakeTimeout, int maxClientHelloBytes, HttpLimits http,
+                         Duration shutdownTimeout) {
+        public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+        /** Builds limits with default HTTP limits and shutdown timeout. */
+        public Limits(int maxConnections, Duration handshakeTimeout, int maxClientHelloBytes) {
+            this(maxConnections, handshakeTimeout, maxClientHelloBytes, HttpLimits.defaults(),
+                    DEFAULT_SHUTDOWN_TIMEOUT);
+        }
+
         public static Limits defaults() {
             return new Limits(10_000, Duration.ofSeconds(10), 16_384);
         }

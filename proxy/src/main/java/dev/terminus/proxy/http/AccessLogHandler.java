@@ -156,6 +156,13 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** Records the request id the proxy settled on (generated, or the client's kept). */
+    void requestId(String id) {
+        if (current != null) {
+            current.requestId = id;
+        }
+    }
+
     /** Records the proxy's error code for a response it answered or cut itself. */
     void failed(String code) {
         if (current != null) {
@@ -171,7 +178,8 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         final String method;
         final String uri;
         final String host;
-        final String requestId;
+        /** The client's id until the request handler settles on the one it forwards. */
+        String requestId;
         int status;
         long bytesIn;
         long bytesOut;

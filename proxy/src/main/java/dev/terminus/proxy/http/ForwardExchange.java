@@ -128,7 +128,12 @@ final class ForwardExchange implements Upstream.Listener {
         }
     }
 
-    /** Gives up after the downstream side went away; the backend connection cannot be reused. */
+    /** Tells whether the response head was already relayed to the client. */
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
+    /** Gives up (the client went away, or its body grew too large); the backend connection cannot be reused. */
     void abort() {
         if (!done) {
             // The client left before a complete response: no status to count.

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -21,10 +23,31 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-/** Installs the downstream HTTP handlers on a connection once its protocol is known. */
+/** Installs the downstream HTTP handlers on a connection once its protocol is known, and drains them. */
 public final class HttpPipelines {
 
+    /** The user event that tells an HTTP/1.1 {@link RequestHandler} the proxy is shutting down. */
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
+
+    /** For callers that give no state: never drained, its counters exported nowhere. */
+    private static final HttpState UNSHARED = HttpState.unregistered();
+
     private HttpPipelines() {
+    }
+
+    /**
+     * Adds the HTTP/1.1 or HTTP/2 server handlers to the end of {@code pipeline}, with default
+     * request ids, counters exported nowhere, no drain and no access log. See the full overload.
+     */
+    public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
+                                 Routes routes, HttpLimits limits) {
+        configure(pipeline, applicationProtocol, info, routes, limits, RequestIds.defaults(), UNSHARED,
+                AccessLog.off());
     }
 
     /**
@@ -34,32 +57,52 @@ public final class HttpPipelines {
      *
      * @param applicationProtocol the ALPN result: {@code "h2"}, {@code "http/1.1"}, or
      *                            {@code null} for no ALPN (HTTP/1.1)
+     * @param limits              this connection's limits, for its whole life
+     * @param requestIds          how this connection's requests are named
+     * @param shared              the proxy's counters and drain state, shared by all connections
+     * @param accessLog           where each request's line goes while the log is enabled
      * @throws IllegalArgumentException for any other protocol
      */
     public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
-                                 Routes routes, HttpLimits limits) {
-        configure(pipeline, applicationProtocol, info, routes, limits, UpstreamPool::bootstrapConnect);
-    }
-
-    /** Same as the one above, with each request's line going to {@code accessLog} while it is enabled. */
-    public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
-                                 Routes routes, HttpLimits limits, AccessLog accessLog) {
-        configure(pipeline, applicationProtocol, info, routes, limits, accessLog, UpstreamPool::bootstrapConnect);
+                                 Routes routes, HttpLimits limits, RequestIds requestIds, HttpState shared,
+                                 AccessLog accessLog) {
+        configure(pipeline, applicationProtocol, info, routes, limits, requestIds, shared, accessLog,
+                UpstreamPool::bootstrapConnect);
     }
 
     /** Same as the public one, with the way backend connections are opened replaced (tests). */
     static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                           Routes routes, HttpLimits limits, UpstreamPool.Connector connector) {
-        configure(pipeline, applicationProtocol, info, routes, limits, AccessLog.off(), connector);
+        configure(pipeline, applicationProtocol, info, routes, limits, RequestIds.defaults(), UNSHARED,
+                AccessLog.off(), connector);
     }
 
+    /** Same as the public one, with the way backend connections are opened replaced (tests). */
     static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                           Routes routes, HttpLimits limits, AccessLog accessLog, UpstreamPool.Connector connector) {
+        configure(pipeline, applicationProtocol, info, routes, limits, RequestIds.defaults(), UNSHARED, accessLog,
+                connector);
+    }
+
+    /** Same as the public one, with the way backend connections are opened replaced (tests). */
+    static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
+                          Routes routes, HttpLimits limits, RequestIds requestIds, HttpState shared,
+                          UpstreamPool.Connector connector) {
+        configure(pipeline, applicationProtocol, info, routes, limits, requestIds, shared, AccessLog.off(),
+                connector);
+    }
+
+    /** Same as the public one, with the way backend connections are opened replaced (tests). */
+    static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
+                          Routes routes, HttpLimits limits, RequestIds requestIds, HttpState shared,
+                          AccessLog accessLog, UpstreamPool.Connector connector) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(requestIds, "requestIds");
+        Objects.requireNonNull(shared, "shared");
         boolean h2 = ApplicationProtocolNames.HTTP_2.equals(applicationProtocol);
         if (!h2 && applicationProtocol != null && !ApplicationProtocolNames.HTTP_1_1.equals(applicationProtocol)) {
             throw new IllegalArgumentException("applicationProtocol: " + applicationProtocol
@@ -72,7 +115,11 @@ public final class HttpPipelines {
         AccessLogEntry.Connection logged = AccessLogHandler.describe(info);
         if (h2) {
             Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(limits.maxHeaderSize());
-            pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
+            pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings)
+                    // close() sends GOAWAY and waits for the streams in flight; a drain's own
+                    // deadline (shutdown-timeout) bounds that wait, not the codec's 30 s default.
+                    .gracefulShutdownTimeoutMillis(-1)
+                    .build());
             pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                 @Override
                 protected void initChannel(Http2StreamChannel stream) {
@@ -80,18 +127,47 @@ public final class HttpPipelines {
                     stream.pipeline().addLast("flow", new FlowControlHandler());
                     AccessLogHandler access = new AccessLogHandler(accessLog, logged, true);
                     stream.pipeline().addLast("access-log", access);
-                    stream.pipeline().addLast("request", new RequestHandler(info, routes, limits, pool, true, access));
+                    stream.pipeline().addLast("request",
+                            new RequestHandler(info, routes, limits, pool, true, requestIds, shared, access));
                 }
             }));
         } else {
+            pipeline.addLast("header-timeout",
+                    new RequestHeaderTimer(limits.requestHeaderTimeoutMillis(), requestIds, shared));
             pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(limits.maxInitialLineLength())
                     .setMaxHeaderSize(limits.maxHeaderSize())));
             pipeline.addLast("flow", new FlowControlHandler());
             AccessLogHandler access = new AccessLogHandler(accessLog, logged, false);
             pipeline.addLast("access-log", access);
-            pipeline.addLast("request", new RequestHandler(info, routes, limits, pool, false, access));
+            pipeline.addLast("request",
+                    new RequestHandler(info, routes, limits, pool, false, requestIds, shared, access));
         }
+    }
+
+    /**
+     * Asks a downstream connection to finish because the proxy is shutting down: an HTTP/1.1
+     * connection closes now if idle, else after its current response (sent with
+     * {@code Connection: close}); an HTTP/2 connection gets GOAWAY with the last stream id it
+     * accepted and closes once those streams end (RFC 9113 6.8); a connection still in its TLS
+     * handshake closes now. Callable from any thread.
+     */
+    public static void drain(Channel channel) {
+        channel.eventLoop().execute(() -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            ChannelHandlerContext idle = pipeline.context(IdleCloser.class);
+            if (idle == null || pipeline.get("h2") != null) {
+                // No HTTP yet, or HTTP/2: the codec's close() is the graceful GOAWAY.
+                channel.close();
+            } else {
+                idle.fireUserEventTriggered(DRAIN);
+            }
+        });
+    }
+
+    /** Closes a connection at once, skipping the graceful HTTP/2 close. Callable from any thread. */
+    public static void closeNow(Channel channel) {
+        channel.eventLoop().execute(() -> channel.unsafe().close(channel.unsafe().voidPromise()));
     }
 
     /** Closes a connection that carried no bytes either way for the idle timeout (ALB-style). */
@@ -102,8 +178,14 @@ public final class HttpPipelines {
 
         @Override
         protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-            // On HTTP/2 the codec sends GOAWAY as it closes (RFC 9113 6.8).
-            ctx.close();
+            if (ctx.pipeline().get("h2") == null) {
+                ctx.close();
+                return;
+            }
+            // Tell an HTTP/2 client why (RFC 9113 6.8), then close from here, in front of the
+            // codec: its own close() would wait for streams, and a stalled one may never end.
+            ctx.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR))
+                    .addListener(f -> ctx.close());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.terminus.proxy.http;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,8 +35,18 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final UpstreamPool pool;
     private final boolean http2;
     private final AccessLogHandler accessLog;
+    private final RequestIds requestIds;
+    private final HttpState shared;
 
     private ChannelHandlerContext ctx;
+    /** The HTTP/1.1 slowloris guard in front of the codec; null on an HTTP/2 stream. */
+    private RequestHeaderTimer headerTimer;
+    /** The current (or last) request's id; what an access log would print. */
+    private String requestId;
+    /** Request body bytes received so far, against {@link HttpLimits#maxBodySize()}. */
+    private long bodyBytes;
+    /** The proxy is shutting down: no keep-alive after the current response. */
+    private boolean draining;
     private ForwardExchange exchange;
     /** Between a request head and its last content. */
     private boolean inRequest;
@@ -49,18 +60,26 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean expectContinue;
 
     RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2,
-                   AccessLogHandler accessLog) {
+                   RequestIds requestIds, HttpState shared, AccessLogHandler accessLog) {
         this.info = info;
         this.accessLog = accessLog;
         this.routes = routes;
         this.limits = limits;
         this.pool = pool;
         this.http2 = http2;
+        this.requestIds = requestIds;
+        this.shared = shared;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.headerTimer = ctx.pipeline().get(RequestHeaderTimer.class);
+    }
+
+    /** Returns the id of the request being served, or of the last one; null before the first. */
+    String currentRequestId() {
+        return requestId;
     }
 
     @Override
@@ -79,6 +98,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpContent content) {
             boolean last = content instanceof LastHttpContent;
+            bodyBytes += content.content().readableBytes();
+            if (limits.bodyTooLarge(bodyBytes) && !closing) {
+                content.release();
+                bodyTooLarge();
+                return;
+            }
             if (exchange != null) {
                 exchange.requestContent(content);
             } else {
@@ -95,9 +120,20 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(HttpRequest request) {
         inRequest = true;
         responding = true;
+        bodyBytes = 0;
+        if (headerTimer != null) {
+            headerTimer.headReceived();
+        }
         headRequest = HttpMethod.HEAD.equals(request.method());
         http10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
+        requestId = requestIds.resolve(request.headers());
+        request.headers().set(requestIds.header(), requestId);
+        accessLog.requestId(requestId);
         if (request.decoderResult().isFailure()) {
+            if (!ctx.channel().isActive()) {
+                // The client left mid-header (the decoder reports it at close): nobody to answer.
+                return;
+            }
             // The decoder discards everything after a bad message: the connection is done.
             keepAlive = false;
             sendError(ProxyError.ofBadRequest(request.decoderResult().cause()));
@@ -109,6 +145,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             // A tunnel (RFC 9110 9.3.6) would turn the backend connection into raw bytes; an
             // edge load balancer does not offer one, as ALB does not.
             sendError(ProxyError.METHOD_NOT_SUPPORTED);
+            return;
+        }
+        if (limits.declaredBodyTooLarge(request)) {
+            // Refused before anything is forwarded; with Expect: 100-continue the client gets this
+            // instead of 100 and never sends the body (RFC 9110 10.1.1). Its body, if it comes
+            // anyway, is not worth reading: the connection closes (the stream, on HTTP/2).
+            keepAlive = false;
+            sendError(ProxyError.BODY_TOO_LARGE);
             return;
         }
         RouteAction action;
@@ -152,7 +196,47 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Answers the current request with a proxy error. */
     void sendError(ProxyError error) {
         accessLog.failed(error.code());
+        shared.proxyError(error);
         respond(Responses.error(ctx.alloc(), error, headRequest));
+    }
+
+    /**
+     * Stops a body that grew past max-body-size while streaming. Before the backend's response head
+     * the client gets 413; after it, the response is cut. Either way the backend connection and the
+     * client connection (the stream, on HTTP/2) close: the rest of the body must not be read.
+     */
+    private void bodyTooLarge() {
+        keepAlive = false;
+        ForwardExchange forwarding = exchange;
+        if (forwarding != null) {
+            exchange = null;
+            forwarding.abort();
+            if (forwarding.responseStarted()) {
+                shared.proxyError(ProxyError.BODY_TOO_LARGE);
+                abortResponse();
+                return;
+            }
+        }
+        if (responding) {
+            sendError(ProxyError.BODY_TOO_LARGE);
+        } else {
+            // Answered already (fixed response, early error): stop reading the rest.
+            shared.proxyError(ProxyError.BODY_TOO_LARGE);
+            closeAfterFlush();
+        }
+    }
+
+    private void closeAfterFlush() {
+        closing = true;
+        updateReading();
+        if (http2) {
+            // Closing a stream that the client still sends on resets it (RST_STREAM, RFC 9113 8.1).
+            ctx.channel().close();
+        } else if (inRequest) {
+            LingeringClose.after(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void respond(FullHttpResponse response) {
@@ -162,8 +246,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     /** Sets the connection fields of a response head for this hop (none on HTTP/2, RFC 9113 8.2.2). */
     void prepareHead(HttpResponse response, boolean keepAliveWanted) {
+        response.headers().set(requestIds.header(), requestId);
         if (http2) {
             return;
+        }
+        if (draining || shared.draining()) {
+            keepAliveWanted = false;
         }
         if (inRequest && expectContinue) {
             // RFC 9110 10.1.1: answered before the body came; the client may not send it at
@@ -184,9 +272,16 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         responding = false;
         exchange = null;
         upstreamBlocked = false;
-        if (!http2 && !(keepAliveWanted && keepAlive)) {
+        // An HTTP/2 stream ends with its response, unless it was refused mid-body (then reset).
+        // A drain that began after the head left still closes: the response is complete.
+        if (http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining && !shared.draining())) {
             closing = true;
-            lastWrite.addListener(ChannelFutureListener.CLOSE);
+            if (!http2 && inRequest) {
+                // The client may still be sending the body: do not reset it before it reads this.
+                LingeringClose.after(lastWrite);
+            } else {
+                lastWrite.addListener(ChannelFutureListener.CLOSE);
+            }
         }
         updateReading();
     }
@@ -207,6 +302,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void updateReading() {
+        if (headerTimer != null && !inRequest && !responding && !closing) {
+            // Before reading resumes: a pipelined head held in the FlowControlHandler arrives now.
+            headerTimer.awaitNext();
+        }
         // Reading stops when the backend is blocked, and between the end of a request and the
         // end of its response, so that pipelined requests wait in the FlowControlHandler.
         boolean read = !closing && !upstreamBlocked && !(responding && !inRequest);
@@ -221,6 +320,19 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             exchange.downstreamWritabilityChanged(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt != HttpPipelines.DRAIN) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        draining = true;
+        if (!responding && !closing) {
+            // Idle keep-alive connection (or one that only sends a body already answered).
+            closeAfterFlush();
+        }
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class ProxyRuntime implements AdminBackend {
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
     private volatile boolean serving;
+    private volatile boolean draining;
     private long version;
 
     /**
@@ -118,6 +119,12 @@ public final class ProxyRuntime implements AdminBackend {
         this.serving = serving;
     }
 
+    /** Marks the proxy as shutting down: not ready, with a note that says so. */
+    public void draining() {
+        this.draining = true;
+        this.serving = false;
+    }
+
     private void publish(ProxySnapshot snapshot) {
         holder.publish(snapshot);
         gauges.update(snapshot);
@@ -185,9 +192,6 @@ public final class ProxyRuntime implements AdminBackend {
             throw new ConfigException(where + ": admin: changed from " + current.admin()
                     + " (expected: unchanged; a new admin address needs a restart)");
         }
-        if (!Objects.equals(current.limits(), next.limits())) {
-            throw new ConfigException(where + ": limits: changed (expected: unchanged; limits apply at start)");
-        }
         List<String> before = new ArrayList<>();
         current.listeners().forEach(l -> before.add(binding(l)));
         List<String> after = new ArrayList<>();
@@ -225,7 +229,9 @@ public final class ProxyRuntime implements AdminBackend {
         if (!provider.isOpenSsl()) {
             notes.add("DEGRADED: TLS runs on the JDK provider: " + provider.fallbackReason());
         }
-        if (!serving) {
+        if (draining) {
+            notes.add("draining: shutting down, finishing requests in flight");
+        } else if (!serving) {
             notes.add("listeners are not accepting connections");
         }
         ProxySnapshot s = holder.current();

@@ -1,6 +1,7 @@
 package dev.terminus.proxy.server;
 
 import dev.terminus.proxy.config.ProxyConfig;
+import dev.terminus.proxy.http.HttpPipelines;
 import dev.terminus.proxy.runtime.ProxyRuntime;
 import dev.terminus.proxy.runtime.SnapshotHolder;
 import dev.terminus.proxy.tls.HandshakeCallback;
@@ -16,6 +17,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.Socket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,18 +37,22 @@ import java.util.function.Function;
 
 /**
  * Binds the TLS listeners and wires each accepted connection: connection cap, SNI certificate
- * selection, handshake observation, then the application protocol. Connections read the
- * listener's state from the current snapshot once, at their ClientHello.
+ * selection, handshake observation, then the application protocol. Connections read the limits
+ * from the current snapshot at accept, and the listener's state once, at their ClientHello.
+ * Keeps every accepted connection in a group, so that a shutdown can drain them.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     private final List<Channel> channels;
     private final Map<String, InetSocketAddress> bound;
+    /** Downstream connections open now; closed ones leave by themselves. */
+    private final ChannelGroup connections;
 
-    private ProxyServer(List<Channel> channels, Map<String, InetSocketAddress> bound) {
+    private ProxyServer(List<Channel> channels, Map<String, InetSocketAddress> bound, ChannelGroup connections) {
         this.channels = channels;
         this.bound = bound;
+        this.connections = connections;
     }
 
     /**
@@ -74,9 +83,10 @@ public final class ProxyServer implements AutoCloseable {
                                     Function<String, Consumer<Channel>> plain)
             throws ServerStartException {
         ProxyConfig config = runtime.snapshots().current().config();
-        ProxyConfig.Limits limits = config.limits();
-        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), metrics);
         SnapshotHolder holder = runtime.snapshots();
+        ConnectionLimiter limiter = new ConnectionLimiter(() -> holder.current().config().limits().maxConnections(),
+                metrics);
+        ChannelGroup connections = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
         List<Channel> channels = new ArrayList<>();
         Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
         try {
@@ -84,19 +94,20 @@ public final class ProxyServer implements AutoCloseable {
                 String name = l.name();
                 HandshakeCallback callback = l.tls() ? callbacks.apply(name) : null;
                 Consumer<Channel> plainInit = l.tls() ? null : plain.apply(name);
-                long timeoutMillis = limits.handshakeTimeout().toMillis();
                 ChannelInitializer<Channel> init = new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast("limit", limiter);
                         if (plainInit != null) {
                             plainInit.accept(ch);
                             return;
                         }
+                        ProxyConfig.Limits limits = holder.current().config().limits();
                         ch.pipeline()
                                 .addLast("sni", new SniCertificateSelector(
                                         () -> holder.current().listener(name).tls(), metrics,
-                                        limits.maxClientHelloBytes(), timeoutMillis))
+                                        limits.maxClientHelloBytes(), limits.handshakeTimeout().toMillis()))
                                 .addLast("handshake", new HandshakeObserver(name, metrics, callback));
                     }
                 };
@@ -126,7 +137,7 @@ public final class ProxyServer implements AutoCloseable {
             throw e;
         }
         runtime.serving(true);
-        return new ProxyServer(channels, bound);
+        return new ProxyServer(channels, bound, connections);
     }
 
     /**
@@ -194,12 +205,47 @@ public final class ProxyServer implements AutoCloseable {
         return bound;
     }
 
-    /** Stops accepting; connections in flight are left to the worker group's shutdown. */
+    /** Stops accepting; connections in flight are left to {@link #drain} or the worker group's shutdown. */
     @Override
     public void close() {
         for (Channel ch : channels) {
             ch.close().syncUninterruptibly();
         }
+    }
+
+    /**
+     * Shuts down gracefully: stops accepting, asks every connection to finish (see
+     * {@link HttpPipelines#drain}), waits up to {@code timeout} for them to close, then closes the
+     * rest at once. Logs the counts at the start and the end. Blocks; call it off the event loops.
+     */
+    public DrainResult drain(Duration timeout) {
+        long start = System.nanoTime();
+        close();
+        List<Channel> open = new ArrayList<>(connections);
+        log.info("shutting down: stopped accepting; draining {} connections (shutdown-timeout {} ms)", open.size(),
+                timeout.toMillis());
+        open.forEach(HttpPipelines::drain);
+        boolean drained = connections.newCloseFuture().awaitUninterruptibly(timeout.toMillis());
+        List<Channel> left = new ArrayList<>(connections);
+        left.removeIf(ch -> !ch.isOpen());
+        if (!drained && !left.isEmpty()) {
+            log.warn("shutdown-timeout of {} ms reached: closing {} connections with requests still in flight",
+                    timeout.toMillis(), left.size());
+            left.forEach(HttpPipelines::closeNow);
+            // Closing is quick once asked; the bound only keeps a wedged event loop from hanging exit.
+            connections.newCloseFuture().awaitUninterruptibly(2_000);
+        } else {
+            left = List.of();
+        }
+        DrainResult result = new DrainResult(open.size(), left.size(),
+                Duration.ofNanos(System.nanoTime() - start));
+        log.info("shutdown: drained in {} ms; {} connections finished, {} cut at the deadline",
+                result.took().toMillis(), result.connections() - result.cut(), result.cut());
+        return result;
+    }
+
+    /** What a drain did: connections open when it began, those closed at the deadline, time taken. */
+    public record DrainResult(int connections, int cut, Duration took) {
     }
 
     /** Reports a listener that could not start, naming it and its address. */

@@ -38,6 +38,25 @@ class ProxyErrorTest {
     }
 
     @Test
+    void limitErrorsNameTheirStatus() {
+        assertThat(ProxyError.REQUEST_HEADER_TIMEOUT.status().code()).isEqualTo(408);
+        assertThat(ProxyError.REQUEST_HEADER_TIMEOUT.code()).isEqualTo("request-header-timeout");
+        assertThat(ProxyError.BODY_TOO_LARGE.status().code()).isEqualTo(413);
+        assertThat(ProxyError.BODY_TOO_LARGE.code()).isEqualTo("body-too-large");
+    }
+
+    @Test
+    void bodyLimitOfZeroMeansNone() {
+        assertThat(HttpLimits.defaults().bodyTooLarge(Long.MAX_VALUE)).isFalse();
+        assertThat(HttpLimits.defaults().withMaxBodySize(10).bodyTooLarge(10)).isFalse();
+        assertThat(HttpLimits.defaults().withMaxBodySize(10).bodyTooLarge(11)).isTrue();
+        assertThatThrownBy(() -> HttpLimits.defaults().withMaxBodySize(-1))
+                .hasMessage("maxBodySize: -1 (expected: >= 0, 0 for no limit)");
+        assertThatThrownBy(() -> HttpLimits.defaults().withRequestHeaderTimeoutMillis(0))
+                .hasMessage("requestHeaderTimeoutMillis: 0 (expected: > 0)");
+    }
+
+    @Test
     void limitsRejectNonPositiveValuesByName() {
         assertThatThrownBy(() -> HttpLimits.defaults().withResponseTimeoutMillis(0))
                 .isInstanceOf(IllegalArgumentException.class)

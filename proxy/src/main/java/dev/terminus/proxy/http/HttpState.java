@@ -1,0 +1,64 @@
+package dev.terminus.proxy.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Holds what every HTTP connection of one proxy shares: the counters of what the HTTP layer
+ * refuses or cuts, and whether the proxy is draining. Every counter is registered up front, so
+ * the hot path only increments one it already holds. Thread-safe.
+ */
+public final class HttpState {
+
+    private final Map<ProxyError, Counter> errors = new EnumMap<>(ProxyError.class);
+    private final Counter headerTimeoutAnswered;
+    private final Counter headerTimeoutClosed;
+    private volatile boolean draining;
+
+    public HttpState(MeterRegistry registry) {
+        for (ProxyError error : ProxyError.values()) {
+            errors.put(error, Counter.builder("terminus.http.proxy.errors").tag("code", error.code())
+                    .description("Requests the proxy answered with an error of its own, or cut, by X-Terminus-Error code")
+                    .register(registry));
+        }
+        headerTimeoutAnswered = headerTimeouts(registry, "408");
+        headerTimeoutClosed = headerTimeouts(registry, "closed");
+    }
+
+    private static Counter headerTimeouts(MeterRegistry registry, String outcome) {
+        return Counter.builder("terminus.http.request.header.timeouts").tag("outcome", outcome)
+                .description("Connections whose client did not send a request header block within "
+                        + "request-header-timeout: answered 408 (part of a request came) or closed (nothing came)")
+                .register(registry);
+    }
+
+    /** Returns a fresh state whose counters are registered nowhere, for callers that export no metrics. */
+    public static HttpState unregistered() {
+        return new HttpState(new SimpleMeterRegistry());
+    }
+
+    /**
+     * Marks the proxy as shutting down: from now on every HTTP/1.1 response says
+     * {@code Connection: close} and its connection closes after it. Set before the listeners
+     * close, so any response that starts after a refused connection attempt carries it.
+     */
+    public void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void proxyError(ProxyError error) {
+        errors.get(error).increment();
+    }
+
+    void headerTimeout(boolean answered) {
+        (answered ? headerTimeoutAnswered : headerTimeoutClosed).increment();
+    }
+}

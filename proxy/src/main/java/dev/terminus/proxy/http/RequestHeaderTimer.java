@@ -1,0 +1,129 @@
+package dev.terminus.proxy.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds the time an HTTP/1.1 client takes to send a request's header block, against slowloris
+ * clients that hold connections open by sending a few header bytes at a time. The clock follows
+ * nginx's {@code client_header_timeout}: on a new connection it starts when the connection is
+ * ready for HTTP (after the TLS handshake, or at accept on a plain listener); on a kept-alive
+ * connection it starts with the first byte of the next request, the idle timeout governing the
+ * wait before that. It stops when the header block is complete.
+ *
+ * <p>When the time runs out, a client that sent part of a request gets 408 with
+ * {@code X-Terminus-Error: request-header-timeout} and the connection closes; a client that sent
+ * nothing is closed without a response (there is no request to answer). Both are counted.
+ *
+ * <p>Sits in front of the HTTP codec to see raw bytes; {@link RequestHandler} tells it when a head
+ * arrived and when its response ended. Confined to the channel's event loop.
+ */
+final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
+
+    private final long timeoutMillis;
+    private final RequestIds requestIds;
+    private final HttpState shared;
+
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timer;
+    /** Between the end of a response (or the start) and the next complete request head. */
+    private boolean waiting = true;
+    /** Bytes of the awaited request arrived. */
+    private boolean partial;
+
+    RequestHeaderTimer(long timeoutMillis, RequestIds requestIds, HttpState shared) {
+        this.timeoutMillis = timeoutMillis;
+        this.requestIds = requestIds;
+        this.shared = shared;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            arm();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // A plain listener installs HTTP before the connection is active.
+        arm();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (waiting && msg instanceof ByteBuf buf && buf.isReadable()) {
+            partial = true;
+            arm();
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** Stops the clock: a complete request head was decoded. */
+    void headReceived() {
+        waiting = false;
+        partial = false;
+        cancel();
+    }
+
+    /** Waits for the next request on a kept-alive connection; the clock starts with its first byte. */
+    void awaitNext() {
+        if (!waiting) {
+            waiting = true;
+            partial = false;
+        }
+    }
+
+    private void arm() {
+        if (timer == null && waiting) {
+            timer = ctx.executor().schedule(this::expired, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void expired() {
+        timer = null;
+        if (!waiting || !ctx.channel().isActive()) {
+            return;
+        }
+        waiting = false;
+        shared.headerTimeout(partial);
+        if (!partial) {
+            ctx.channel().close();
+            return;
+        }
+        shared.proxyError(ProxyError.REQUEST_HEADER_TIMEOUT);
+        FullHttpResponse response = Responses.error(ctx.alloc(), ProxyError.REQUEST_HEADER_TIMEOUT, false);
+        // No request head means no id to echo; a fresh one still lets the client quote this answer.
+        response.headers().set(requestIds.header(), RequestIds.generate());
+        HttpUtil.setKeepAlive(response, false);
+        // From the tail, so that the response encoder frames it; nothing else is being written.
+        // The client is mid-header, maybe still sending: linger so it can read the answer.
+        LingeringClose.after(ctx.channel().writeAndFlush(response));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+}
