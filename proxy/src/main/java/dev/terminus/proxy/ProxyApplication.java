@@ -7,6 +7,7 @@ import dev.terminus.proxy.http.ConnectionInfo;
 import dev.terminus.proxy.http.HttpLimits;
 import dev.terminus.proxy.http.HttpPipelines;
 import dev.terminus.proxy.http.Routes;
+import dev.terminus.proxy.http.UpstreamMetrics;
 import dev.terminus.proxy.runtime.CertificateWatcher;
 import dev.terminus.proxy.runtime.ProxyRuntime;
 import dev.terminus.proxy.runtime.SnapshotHolder;
@@ -120,8 +121,10 @@ public final class ProxyApplication implements AutoCloseable {
         try {
             TlsMetrics metrics = new TlsMetrics(registry);
             SnapshotHolder holder = runtime.snapshots();
-            server = ProxyServer.start(runtime, transport, workers, metrics, name -> httpAfterHandshake(holder, name),
-                    name -> plainHttp(holder, name));
+            UpstreamMetrics upstreamMetrics = UpstreamMetrics.of(registry);
+            server = ProxyServer.start(runtime, transport, workers, metrics,
+                    name -> httpAfterHandshake(holder, name, upstreamMetrics),
+                    name -> plainHttp(holder, name, upstreamMetrics));
             ProxyConfig.Admin a = config.admin();
             try {
                 admin = AdminServer.start(new InetSocketAddress(a.address(), a.port()), runtime, registry, workers,
@@ -155,17 +158,18 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /** Installs HTTP/1.1 on a connection of a plain-text listener, right at accept. */
-    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener) {
+    private static Consumer<Channel> plainHttp(SnapshotHolder holder, String listener, UpstreamMetrics upstreamMetrics) {
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
         return ch -> {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                     ((InetSocketAddress) ch.localAddress()).getPort(), "http", null, null, null);
-            HttpPipelines.configure(ch.pipeline(), null, info, routes, HttpLimits.defaults());
+            HttpPipelines.configure(ch.pipeline(), null, info, routes, HttpLimits.defaults(), upstreamMetrics);
         };
     }
 
     /** Hands a connection whose handshake succeeded to HTTP/1.1 or HTTP/2, as ALPN chose. */
-    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener) {
+    private static HandshakeCallback httpAfterHandshake(SnapshotHolder holder, String listener,
+                                                        UpstreamMetrics upstreamMetrics) {
         // Routes are read from the current snapshot per request, so a reload applies to
         // keep-alive connections too; the TLS state stays the one the handshake used.
         Routes routes = request -> holder.current().listener(listener).routes().route(request);
@@ -175,7 +179,8 @@ public final class ProxyApplication implements AutoCloseable {
             ConnectionInfo info = new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                     ((InetSocketAddress) ch.localAddress()).getPort(), "https", serverName,
                     session.getProtocol(), session.getCipherSuite());
-            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, HttpLimits.defaults());
+            HttpPipelines.configure(ch.pipeline(), ssl.applicationProtocol(), info, routes, HttpLimits.defaults(),
+                    upstreamMetrics);
         };
     }
 

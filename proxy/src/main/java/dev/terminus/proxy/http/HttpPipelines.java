@@ -36,12 +36,24 @@ public final class HttpPipelines {
      */
     public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                                  Routes routes, HttpLimits limits) {
-        configure(pipeline, applicationProtocol, info, routes, limits, UpstreamPool::bootstrapConnect);
+        configure(pipeline, applicationProtocol, info, routes, limits, UpstreamMetrics.NONE);
+    }
+
+    /** Same as above, counting retries and other backend events in {@code metrics}. */
+    public static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
+                                 Routes routes, HttpLimits limits, UpstreamMetrics metrics) {
+        configure(pipeline, applicationProtocol, info, routes, limits, UpstreamPool::bootstrapConnect, metrics);
     }
 
     /** Same as the public one, with the way backend connections are opened replaced (tests). */
     static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                           Routes routes, HttpLimits limits, UpstreamPool.Connector connector) {
+        configure(pipeline, applicationProtocol, info, routes, limits, connector, UpstreamMetrics.NONE);
+    }
+
+    static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
+                          Routes routes, HttpLimits limits, UpstreamPool.Connector connector,
+                          UpstreamMetrics metrics) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(routes, "routes");
@@ -52,7 +64,7 @@ public final class HttpPipelines {
                     + " (expected: h2, http/1.1 or null)");
         }
         Channel channel = pipeline.channel();
-        UpstreamPool pool = new UpstreamPool(channel, limits, connector);
+        UpstreamPool pool = new UpstreamPool(channel, limits, connector, Objects.requireNonNull(metrics, "metrics"));
         channel.closeFuture().addListener(f -> pool.close());
         pipeline.addLast("idle", new IdleCloser(limits.idleTimeoutMillis()));
         if (h2) {
