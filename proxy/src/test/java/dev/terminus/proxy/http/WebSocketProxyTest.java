@@ -14,6 +14,8 @@ import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,13 +63,23 @@ class WebSocketProxyTest {
         }
     }
 
-    @Test
-    void echoesThroughATargetGroup() throws Exception {
+    @ParameterizedTest(name = "targets over {0}")
+    @ValueSource(strings = {"HTTP", "HTTPS"})
+    void echoesThroughATargetGroup(String protocol) throws Exception {
         TestPki pki = new TestPki(dir);
         TestPki.Files2 cert = pki.ecdsa("lb", HOST);
-        try (WebSockets.Server backend = WebSockets.echoServer()) {
+        SslContext backendTls = null;
+        String groupTls = "";
+        if (protocol.equals("HTTPS")) {
+            TestPki.Files2 backendCert = pki.ecdsa("backend", "backend.test");
+            backendTls = SslContextBuilder.forServer(backendCert.bundle().getKeyPair().getPrivate(),
+                    backendCert.bundle().getCertificatePath()).build();
+            groupTls = "    protocol: HTTPS\n    tls: { trust-bundle: ca.pem, server-name: backend.test }\n";
+        }
+        try (WebSockets.Server backend = WebSockets.echoServer(backendTls)) {
             String yaml = "admin:\n  port: 0\ntarget-groups:\n  - name: ws\n    targets: [{ host: 127.0.0.1, port: "
                     + backend.port() + " }]\n    health-check: { path: /health, interval: 200ms, timeout: 200ms }\n"
+                    + groupTls
                     + "listeners:\n  - name: https\n    port: 0\n    certificates: [{ name: lb, chain: " + cert.chain()
                     + ", key: " + cert.key() + " }]\n    default-action: { forward: { target-group: ws } }\n";
             Path config = dir.resolve("proxy.yaml");

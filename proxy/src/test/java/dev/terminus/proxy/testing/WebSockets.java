@@ -60,14 +60,22 @@ public final class WebSockets {
     /**
      * Starts a loopback backend that upgrades {@code /ws} and echoes every text and binary frame,
      * answers the close handshake and closes, and answers any other request 200 {@code ok}
-     * (health checks). Plain HTTP, port 0.
+     * (health checks). Plain HTTP, loopback port 0.
      */
     public static Server echoServer() throws InterruptedException {
+        return echoServer(null);
+    }
+
+    /** Same as {@link #echoServer()}, over TLS with {@code tls} when it is not null. */
+    public static Server echoServer(SslContext tls) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
                                 new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath("/ws")
