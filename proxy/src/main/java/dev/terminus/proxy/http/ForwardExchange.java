@@ -430,16 +430,19 @@ final class ForwardExchange implements Upstream.Listener {
             swallowInterimEnd = !last;
             return;
         }
-        ChannelFuture written = ctx.writeAndFlush(content);
         if (!last) {
+            ctx.writeAndFlush(content);
             if (!ctx.channel().isWritable()) {
                 upstream.channel().config().setAutoRead(false);
             }
             return;
         }
+        // Counted before the last write: once that leaves, the client may act on the whole
+        // response (and look at the target's counters) before this thread runs again.
         finish();
         Upstream used = upstream;
         upstream = null;
+        ChannelFuture written = ctx.writeAndFlush(content);
         if (upstreamKeepAlive && requestSent && used.isActive()) {
             pool.release(used);
         } else {
