@@ -8,6 +8,7 @@ import dev.terminus.proxy.http.ConnectionInfo;
 import dev.terminus.proxy.http.HttpState;
 import dev.terminus.proxy.http.HttpPipelines;
 import dev.terminus.proxy.http.Routes;
+import dev.terminus.proxy.http.UpstreamMetrics;
 import dev.terminus.proxy.runtime.CertificateWatcher;
 import dev.terminus.proxy.runtime.ProxyRuntime;
 import dev.terminus.proxy.runtime.SnapshotHolder;

@@ -2,6 +2,7 @@ package dev.terminus.proxy.balancing;
 
 import dev.terminus.proxy.config.TargetGroupConfig;
 import dev.terminus.proxy.http.OffloadedResolverGroup;
+import dev.terminus.proxy.http.UpstreamTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -28,7 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Probes targets with HTTP/1.1 {@code GET} requests on one event loop of its own, never on a
+ * Probes targets with HTTP/1.1 {@code GET} requests (over TLS for an HTTPS group) on one event loop of its own, never on a
  * data-path loop: connect, send, wait for the status line, close. Each target is probed every
  * interval (measured from the start of the previous probe); a probe fails on a refused or slow
  * connection, a status outside the matcher, a close before the status, or the timeout.
@@ -182,6 +183,13 @@ final class HealthChecker {
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            UpstreamTls tls = probe.target.tls();
+                            if (tls != null) {
+                                // An HTTPS group is checked as it is served: a target whose certificate
+                                // the proxy refuses is unhealthy. The GET waits in the handler until
+                                // the handshake is done; a failed handshake reaches exceptionCaught.
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc(), probe.target.address(), timeout));
+                            }
                             ch.pipeline().addLast(new HttpClientCodec(), self);
                         }
                     })
@@ -223,7 +231,13 @@ final class HealthChecker {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            finish(false, cause.toString());
+            // Say the innermost reason: a refused certificate arrives wrapped in a decoder
+            // exception and an SSL exception whose own message is generic.
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            finish(false, root == cause ? cause.toString() : cause.getClass().getSimpleName() + ": " + root);
         }
 
         void abandon() {

@@ -4,6 +4,8 @@ import dev.terminus.proxy.config.ActionSpec;
 import dev.terminus.proxy.config.TargetGroupConfig;
 import dev.terminus.proxy.http.RouteAction;
 import dev.terminus.proxy.http.UpstreamGroup;
+import dev.terminus.proxy.http.UpstreamTls;
+import dev.terminus.proxy.tls.CertificateException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +45,8 @@ public final class TargetGroups implements AutoCloseable {
     private final Map<String, GroupState> groups = new HashMap<>();
     private final Map<String, TargetState> targets = new HashMap<>();
     private final Map<String, Counter> ejections = new HashMap<>();
+    /** The TLS contexts of the committed HTTPS groups, by name, reused while their settings stay the same. */
+    private Map<String, GroupTls> tls = Map.of();
     private Plan committed;
 
     private TargetGroups(MeterRegistry registry, EventLoop healthLoop, Class<? extends Channel> socketClass,
@@ -77,12 +82,38 @@ public final class TargetGroups implements AutoCloseable {
     }
 
     /**
-     * Builds the groups of a configuration, reusing the state of targets that stay. Changes
-     * nothing until {@link #commit}; a plan that is not committed is simply dropped.
+     * Builds the groups of a configuration without HTTPS groups (tests, tools).
+     *
+     * @throws IllegalArgumentException if a group is HTTPS: those need {@link #prepare(List, boolean)}
      */
-    public synchronized Plan prepare(List<TargetGroupConfig> configs) {
+    public Plan prepare(List<TargetGroupConfig> configs) {
+        if (configs.stream().anyMatch(c -> c.tls() != null)) {
+            throw new IllegalArgumentException("HTTPS target groups need a TLS provider: use prepare(configs, openSsl)");
+        }
+        try {
+            return prepare(configs, false);
+        } catch (CertificateException e) {
+            throw new IllegalStateException("unreachable: no TLS context to build", e);
+        }
+    }
+
+    /**
+     * Builds the groups of a configuration, reusing the state of targets that stay, and one TLS
+     * client context per HTTPS group (the previous one while its settings are unchanged). Changes
+     * nothing until {@link #commit}; a plan that is not committed is simply dropped.
+     *
+     * @param openSsl build TLS contexts on BoringSSL, else on the JDK (the listeners' provider)
+     * @throws CertificateException naming the group when a TLS context cannot be built
+     */
+    public synchronized Plan prepare(List<TargetGroupConfig> configs, boolean openSsl) throws CertificateException {
         Map<String, TargetGroup> built = new LinkedHashMap<>();
         Map<TargetState, TargetGroupConfig> members = new HashMap<>();
+        Map<String, GroupTls> groupTls = new HashMap<>();
+        for (TargetGroupConfig c : configs) {
+            if (c.tls() != null) {
+                groupTls.put(c.name(), groupTls(c, openSsl));
+            }
+        }
         for (TargetGroupConfig c : configs) {
             GroupState state = groups.get(c.name());
             if (state == null) {
@@ -107,7 +138,29 @@ public final class TargetGroups implements AutoCloseable {
             }
             built.put(c.name(), new TargetGroup(state, list, weights, c.algorithm(), c.onNoHealthy()));
         }
-        return new Plan(built, members, configs);
+        return new Plan(built, members, configs, groupTls);
+    }
+
+    private GroupTls groupTls(TargetGroupConfig c, boolean openSsl) throws CertificateException {
+        GroupTls previous = tls.get(c.name());
+        if (previous != null && previous.settings.equals(c.tls()) && previous.openSsl == openSsl) {
+            // Same trust, name and verification: keep the context, so pooled connections stay usable.
+            return previous;
+        }
+        TargetGroupConfig.Tls t = c.tls();
+        try {
+            return new GroupTls(t, openSsl, UpstreamTls.build(openSsl, t.trusted(), t.serverName(), t.verify()));
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            throw new CertificateException("target group '" + c.name() + "': cannot build its TLS client context"
+                    + (t.trustBundle() == null ? "" : " from " + t.trustBundle()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The TLS context of one HTTPS group and the settings it was built from. */
+    private record GroupTls(TargetGroupConfig.Tls settings, boolean openSsl, UpstreamTls context) {
+        GroupTls {
+            Objects.requireNonNull(context, "context");
+        }
     }
 
     /** Makes a prepared plan current. Call right before the snapshot built from it is published. */
@@ -124,6 +177,8 @@ public final class TargetGroups implements AutoCloseable {
         }
         for (Map.Entry<TargetState, TargetGroupConfig> e : plan.members.entrySet()) {
             TargetState t = e.getKey();
+            GroupTls groupTls = plan.tls.get(e.getValue().name());
+            t.tls(groupTls == null ? null : groupTls.context());
             String k = key(t.groupName(), t.address().host(), t.address().port());
             TargetState previous = targets.get(k);
             if (previous != t) {
@@ -162,6 +217,7 @@ public final class TargetGroups implements AutoCloseable {
                 }
             }
         }
+        tls = plan.tls;
         committed = plan;
     }
 
@@ -256,12 +312,14 @@ public final class TargetGroups implements AutoCloseable {
         private final Map<String, TargetGroup> groups;
         private final Map<TargetState, TargetGroupConfig> members;
         private final List<TargetGroupConfig> configs;
+        private final Map<String, GroupTls> tls;
 
         private Plan(Map<String, TargetGroup> groups, Map<TargetState, TargetGroupConfig> members,
-                     List<TargetGroupConfig> configs) {
+                     List<TargetGroupConfig> configs, Map<String, GroupTls> tls) {
             this.groups = groups;
             this.members = members;
             this.configs = List.copyOf(configs);
+            this.tls = Map.copyOf(tls);
         }
 
         /** Returns the route action that forwards to these groups: one group, or a weighted split. */

@@ -2,6 +2,7 @@ package dev.terminus.proxy.balancing;
 
 import dev.terminus.proxy.http.RouteAction;
 import dev.terminus.proxy.http.UpstreamTarget;
+import dev.terminus.proxy.http.UpstreamTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -39,6 +40,8 @@ public final class TargetState implements UpstreamTarget {
     private volatile boolean healthy = true;
     private volatile boolean draining;
     private volatile LastCheck lastCheck;
+    /** The group's TLS settings of the current snapshot; replaced whole by a commit. */
+    private volatile UpstreamTls tls;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Consecutive check results; health loop only. */
     private int successes;
@@ -151,6 +154,16 @@ public final class TargetState implements UpstreamTarget {
     /** Completes when a removed target's delay ended and its connections were closed. */
     public CompletableFuture<Void> drained() {
         return drained;
+    }
+
+    @Override
+    public UpstreamTls tls() {
+        return tls;
+    }
+
+    /** Sets how to speak TLS to the target (null: plain HTTP); called by a commit, before the publish. */
+    void tls(UpstreamTls settings) {
+        this.tls = settings;
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class ConfigLoader {
 
     private static ProxyConfig parse(YamlNode root, Path base, Path source) throws ConfigException {
         root.onlyKeys(Set.of("admin", "listeners", "target-groups", "limits", "request-id", "access-log"));
-        Map<String, TargetGroupConfig> groups = TargetGroupLoader.load(root);
+        Map<String, TargetGroupConfig> groups = TargetGroupLoader.load(root, base);
         ActionLoader actions = new ActionLoader(groups);
 
         ProxyConfig.Admin admin = new ProxyConfig.Admin(ProxyConfig.Admin.DEFAULT_ADDRESS,

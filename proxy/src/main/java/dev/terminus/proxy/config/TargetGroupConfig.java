@@ -1,5 +1,7 @@
 package dev.terminus.proxy.config;
 
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +17,49 @@ import java.util.Locale;
  * @param deregistrationDelay how long a target removed by a reload keeps its connections
  *                            for requests in flight before they are closed
  * @param onNoHealthy         what happens when no target is healthy
+ * @param protocol            how the proxy speaks to the targets (and health-checks them)
+ * @param tls                 the TLS settings of an {@code HTTPS} group; {@code null} for {@code HTTP}
  */
 public record TargetGroupConfig(String name, List<Target> targets, Algorithm algorithm, HealthCheck healthCheck,
-                                Duration deregistrationDelay, OnNoHealthy onNoHealthy) {
+                                Duration deregistrationDelay, OnNoHealthy onNoHealthy, Protocol protocol, Tls tls) {
 
     public static final Duration DEFAULT_DEREGISTRATION_DELAY = Duration.ofSeconds(30);
 
     public TargetGroupConfig {
         targets = List.copyOf(targets);
+        if ((protocol == Protocol.HTTPS) != (tls != null)) {
+            throw new IllegalArgumentException("tls: " + tls + " (expected: settings exactly when protocol is HTTPS)");
+        }
+    }
+
+    /** Creates a plain-HTTP group. */
+    public TargetGroupConfig(String name, List<Target> targets, Algorithm algorithm, HealthCheck healthCheck,
+                             Duration deregistrationDelay, OnNoHealthy onNoHealthy) {
+        this(name, targets, algorithm, healthCheck, deregistrationDelay, onNoHealthy, Protocol.HTTP, null);
+    }
+
+    /** How the proxy connects to a group's targets. */
+    public enum Protocol {
+        /** HTTP/1.1 in clear text. */
+        HTTP,
+        /** HTTP/1.1 over TLS (1.2 or 1.3), the certificate checked as {@link Tls} says. */
+        HTTPS
+    }
+
+    /**
+     * TLS to the targets of an {@code HTTPS} group.
+     *
+     * @param trustBundle the PEM file the trusted CA certificates came from, or {@code null} for the
+     *                    JVM's default trust store
+     * @param trusted     the certificates read from {@code trustBundle} at load (empty without one)
+     * @param serverName  the name sent as SNI and verified in the certificate, or {@code null} for
+     *                    each target's own host
+     * @param verify      false turns off certificate and name verification (logged as a warning)
+     */
+    public record Tls(Path trustBundle, List<X509Certificate> trusted, String serverName, boolean verify) {
+        public Tls {
+            trusted = List.copyOf(trusted);
+        }
     }
 
     /** A backend of the group; {@code weight} (0-999) counts only for {@code weighted-random}. */

@@ -1,5 +1,16 @@
 package dev.terminus.proxy.config;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,17 +20,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads {@code target-groups}: names, targets, algorithm, health check, draining and fail-open. */
+/** Reads {@code target-groups}: names, targets, algorithm, health check, draining, fail-open and TLS. */
 final class TargetGroupLoader {
+    private static final Logger log = LoggerFactory.getLogger(TargetGroupLoader.class);
+    /** A CA bundle is a few certificates; this bounds what a wrong path (a log file, a device) can cost. */
+    private static final long MAX_TRUST_BUNDLE_BYTES = 4L * 1024 * 1024;
 
     private TargetGroupLoader() {
     }
 
-    /** Returns the groups by name, in file order. */
-    static Map<String, TargetGroupConfig> load(YamlNode root) throws ConfigException {
+    /**
+     * Returns the groups by name, in file order.
+     *
+     * @param base the directory relative file names (trust bundles) resolve against
+     */
+    static Map<String, TargetGroupConfig> load(YamlNode root, Path base) throws ConfigException {
         Map<String, TargetGroupConfig> groups = new LinkedHashMap<>();
         for (YamlNode g : root.list("target-groups")) {
-            TargetGroupConfig group = group(g);
+            TargetGroupConfig group = group(g, base);
             if (groups.putIfAbsent(group.name(), group) != null) {
                 throw g.error("name", "'" + group.name() + "'", "a name no other target group has");
             }
@@ -27,8 +45,9 @@ final class TargetGroupLoader {
         return groups;
     }
 
-    private static TargetGroupConfig group(YamlNode g) throws ConfigException {
-        g.onlyKeys(Set.of("name", "targets", "algorithm", "health-check", "deregistration-delay", "on-no-healthy"));
+    private static TargetGroupConfig group(YamlNode g, Path base) throws ConfigException {
+        g.onlyKeys(Set.of("name", "targets", "algorithm", "health-check", "deregistration-delay", "on-no-healthy",
+                "protocol", "tls"));
         String name = g.requiredString("name");
         List<TargetGroupConfig.Target> targets = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -65,7 +84,79 @@ final class TargetGroupLoader {
         // ALB: 0-3600 seconds.
         Duration delay = g.duration("deregistration-delay", TargetGroupConfig.DEFAULT_DEREGISTRATION_DELAY,
                 Duration.ZERO, Duration.ofHours(1));
-        return new TargetGroupConfig(name, targets, algorithm, healthCheck(g), delay, noHealthy);
+        String protocolName = g.string("protocol", "HTTP").toUpperCase(Locale.ROOT);
+        TargetGroupConfig.Protocol protocol = switch (protocolName) {
+            case "HTTP" -> TargetGroupConfig.Protocol.HTTP;
+            case "HTTPS" -> TargetGroupConfig.Protocol.HTTPS;
+            default -> throw g.error("protocol", "'" + g.string("protocol", "") + "'", "HTTP or HTTPS");
+        };
+        TargetGroupConfig.Tls tls = null;
+        if (protocol == TargetGroupConfig.Protocol.HTTPS) {
+            tls = tls(g, base, name);
+        } else if (g.has("tls")) {
+            throw g.error("tls", "present with protocol " + protocolName, "tls settings only with protocol: HTTPS");
+        }
+        return new TargetGroupConfig(name, targets, algorithm, healthCheck(g), delay, noHealthy, protocol, tls);
+    }
+
+    /**
+     * Reads an HTTPS group's TLS settings. The trust bundle is read here rather than at snapshot
+     * build so that a bad file is reported like any other bad value, with the file and key; it
+     * holds public certificates only.
+     */
+    private static TargetGroupConfig.Tls tls(YamlNode g, Path base, String group) throws ConfigException {
+        YamlNode t = g.object("tls");
+        if (t == null) {
+            return new TargetGroupConfig.Tls(null, List.of(), null, true);
+        }
+        t.onlyKeys(Set.of("trust-bundle", "server-name", "verify"));
+        String serverName = t.string("server-name", null);
+        if (serverName != null && (serverName.isBlank() || serverName.contains(" ") || serverName.contains(":"))) {
+            throw t.error("server-name", "'" + serverName + "'", "a host name such as backend.internal");
+        }
+        boolean verify = t.bool("verify", true);
+        String bundle = t.string("trust-bundle", null);
+        Path file = null;
+        List<X509Certificate> trusted = List.of();
+        if (bundle != null) {
+            if (bundle.isBlank()) {
+                throw t.error("trust-bundle", "''", "a PEM file of CA certificates");
+            }
+            file = base.resolve(bundle).normalize();
+            trusted = readBundle(t, file);
+        }
+        if (!verify) {
+            log.warn("target group '{}': tls.verify is false: backend certificates and names are NOT checked, "
+                    + "so anyone on the path to its targets can read and change its traffic", group);
+        }
+        return new TargetGroupConfig.Tls(file, trusted, serverName == null ? null : serverName.toLowerCase(Locale.ROOT),
+                verify);
+    }
+
+    private static List<X509Certificate> readBundle(YamlNode t, Path file) throws ConfigException {
+        String expected = "a PEM file of CA certificates";
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_TRUST_BUNDLE_BYTES) {
+                throw t.error("trust-bundle", file, "at most " + MAX_TRUST_BUNDLE_BYTES + " bytes of " + expected);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw t.error("trust-bundle", file + ": cannot read: " + ConfigLoader.describe(e), expected);
+        }
+        List<X509Certificate> out = new ArrayList<>();
+        try {
+            for (Certificate c : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(bytes))) {
+                out.add((X509Certificate) c);
+            }
+        } catch (CertificateException | RuntimeException e) {
+            throw t.error("trust-bundle", file + ": malformed: " + e.getMessage(), expected);
+        }
+        if (out.isEmpty()) {
+            throw t.error("trust-bundle", file + ": no certificate found", expected);
+        }
+        return List.copyOf(out);
     }
 
     private static TargetGroupConfig.HealthCheck healthCheck(YamlNode g) throws ConfigException {

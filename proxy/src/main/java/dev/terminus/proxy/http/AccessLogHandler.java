@@ -33,6 +33,7 @@ final class AccessLogHandler extends ChannelDuplexHandler {
     /** The {@code error} of an exchange the client left before its response was complete. */
     static final String CLIENT_CLOSED = "client-closed";
     private static final String HTTP_2 = "HTTP/2";
+    private static final int SWITCHING_PROTOCOLS = 101;
 
     private final AccessLog log;
     private final AccessLogEntry.Connection connection;
@@ -78,8 +79,10 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         Request r = current;
         if (r != null) {
             if (msg instanceof HttpResponse response) {
-                if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                    // An interim 1xx answer: the request still waits for its final one.
+                if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL
+                        && response.status().code() != SWITCHING_PROTOCOLS) {
+                    // An interim 1xx answer: the request still waits for its final one. A 101
+                    // is the last HTTP answer of its connection (a WebSocket tunnel follows).
                     ctx.write(msg, promise);
                     return;
                 }

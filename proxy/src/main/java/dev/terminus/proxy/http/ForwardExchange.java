@@ -10,11 +10,14 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -27,16 +30,26 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Relays one request to a backend over HTTP/1.1 and its response back, streaming both bodies:
  * a side that cannot write stops the other side from reading. Confined to the downstream event
  * loop, which the backend connection shares.
+ *
+ * <p>A request is sent a second time in two cases only, once at most: when its first connection
+ * could not be opened (nothing was sent), and when an idempotent request without a body went out
+ * on a reused keep-alive connection that closed before any response byte came back (the backend
+ * closed it while idle and the close crossed the request, RFC 9112 9.3.1). A WebSocket upgrade
+ * answered with 101 turns both connections into a {@link Tunnel}.
  */
 final class ForwardExchange implements Upstream.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(ForwardExchange.class);
+    /** RFC 9110 9.2.2: sending these twice has the effect of sending them once. */
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
     private final RequestHandler owner;
     private final ChannelHandlerContext ctx;
@@ -54,6 +67,18 @@ final class ForwardExchange implements Upstream.Listener {
     private int status;
     private boolean accounted;
     private boolean retried;
+    /** The request head as sent to the backend, kept to send it again after a stale connection. */
+    private HttpRequest head;
+    /** Idempotent, and no body byte or trailer so far: safe to send again. */
+    private boolean replayable;
+    /** The client's last request part arrived. */
+    private boolean requestEnded;
+    /** The current connection came from the pool (it may have been closed by the backend meanwhile). */
+    private boolean reused;
+    /** Some response bytes arrived on the current connection (an interim response counts). */
+    private boolean responseSeen;
+    /** The request asks for WebSocket; only then may a 101 be relayed. */
+    private boolean upgradeRequested;
     private Upstream upstream;
     /** Request objects that arrived while the backend connection was still opening. */
     private List<HttpObject> pending;
@@ -81,19 +106,34 @@ final class ForwardExchange implements Upstream.Listener {
 
     /** Sends the (already rewritten) request head, reusing an idle backend connection if any. */
     void start(HttpRequest upstreamHead) {
+        head = upstreamHead;
+        // ForwardingHeaders keeps Upgrade on the backend's request only for a WebSocket handshake.
+        upgradeRequested = upstreamHead.headers().contains(HttpHeaderNames.UPGRADE);
+        replayable = IDEMPOTENT.contains(upstreamHead.method())
+                && !HttpUtil.isTransferEncodingChunked(upstreamHead)
+                && HttpUtil.getContentLength(upstreamHead, 0L) == 0;
         begin();
         upstream = pool.acquire(target, this);
         if (upstream != null) {
             owner.accessLog().connected();
+            reused = true;
             write(upstreamHead);
             return;
         }
-        pending = new ArrayList<>(4);
-        pending.add(upstreamHead);
+        List<HttpObject> queue = new ArrayList<>(4);
+        queue.add(upstreamHead);
+        connectFresh(queue);
+    }
+
+    /** Opens a new connection to {@code target}, holding {@code queue} (and the client) until it is up. */
+    private void connectFresh(List<HttpObject> queue) {
+        reused = false;
+        pending = queue;
         // Nothing can be forwarded until the connection is up; hold the client's body meanwhile.
         owner.setUpstreamBlocked(true);
         owner.accessLog().connecting();
-        pool.connect(target, this).addListener(this::connected);
+        Future<Upstream> connecting = pool.connect(target);
+        connecting.addListener(f -> connected(connecting));
     }
 
     private void begin() {
@@ -114,6 +154,12 @@ final class ForwardExchange implements Upstream.Listener {
             // A FullHttpRequest's head was already sent: forward only its body and trailers.
             part = new DefaultLastHttpContent(content.content(), ((LastHttpContent) content).trailingHeaders());
         }
+        boolean last = part instanceof LastHttpContent;
+        if (part.content().isReadable() || last && !((LastHttpContent) part).trailingHeaders().isEmpty()) {
+            // Whatever the head said, a body byte was sent; it is not kept, so it cannot be sent again.
+            replayable = false;
+        }
+        requestEnded |= last;
         if (pending != null) {
             pending.add(part);
         } else {
@@ -143,27 +189,35 @@ final class ForwardExchange implements Upstream.Listener {
         closeUpstream();
     }
 
-    private void connected(Future<? super Void> future) {
-        ChannelFuture f = (ChannelFuture) future;
+    private void connected(Future<Upstream> f) {
         if (done) {
             // The client left while connecting: the fresh connection has no exchange to serve.
-            f.channel().close();
+            if (f.isSuccess()) {
+                f.getNow().close();
+            }
             return;
         }
         if (!f.isSuccess()) {
             ProxyError error = ProxyError.ofConnectFailure(f.cause());
+            if (error == ProxyError.UPSTREAM_TLS_FAILED) {
+                // A configuration problem (trust bundle, names) rather than a passing one: say why.
+                log.warn("TLS to {} failed ({}): {}", target, target.tls(), describe(f.cause()));
+            }
             if (!retryElsewhere(error, f.cause())) {
                 fail(error, f.cause());
             }
             return;
         }
-        attached(f.channel().pipeline().get(Upstream.class));
+        Upstream connection = f.getNow();
+        connection.attach(this);
+        attached(connection);
     }
 
     /** Sends what was held while connecting over {@code connection}. */
     private void attached(Upstream connection) {
         upstream = connection;
         owner.accessLog().connected();
+        responseSeen = false;
         List<HttpObject> queued = pending;
         pending = null;
         for (HttpObject msg : queued) {
@@ -187,6 +241,8 @@ final class ForwardExchange implements Upstream.Listener {
             return false;
         }
         retried = true;
+        pool.metrics().retried(error == ProxyError.UPSTREAM_TLS_FAILED
+                ? UpstreamMetrics.Retry.TLS_FAILED : UpstreamMetrics.Retry.CONNECT_FAILED);
         log.debug("connect to {} failed ({}), trying {}", target, cause == null ? error.code() : cause.toString(), next);
         status = error.status().code();
         account();
@@ -195,11 +251,44 @@ final class ForwardExchange implements Upstream.Listener {
         begin();
         Upstream idle = pool.acquire(next, this);
         if (idle != null) {
+            reused = true;
             attached(idle);
         } else {
-            owner.accessLog().connecting();
-            pool.connect(next, this).addListener(this::connected);
+            connectFresh(pending);
         }
+        return true;
+    }
+
+    /**
+     * Sends the request again on a new connection after a reused one closed before any response
+     * byte, if the request may be sent twice (idempotent, no body) and was not retried yet. Goes to
+     * another target of the group when there is one: the first may be restarting.
+     */
+    private boolean retryStale(Throwable cause) {
+        if (!reused || retried || !replayable || responseSeen) {
+            return false;
+        }
+        retried = true;
+        pool.metrics().retried(UpstreamMetrics.Retry.STALE_CONNECTION);
+        log.debug("reused connection to {} closed before answering ({}); sending the request again",
+                target, cause == null ? "closed" : cause.toString());
+        cancelTimer();
+        closeUpstream();
+        requestSent = false;
+        // The first target did not fail the request; the proxy picked a dead connection to it.
+        status = 0;
+        account();
+        UpstreamTarget next = group == null ? null : group.pick(target);
+        if (next != null) {
+            target = next;
+        }
+        begin();
+        List<HttpObject> queue = new ArrayList<>(2);
+        queue.add(head);
+        if (requestEnded) {
+            queue.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        connectFresh(queue);
         return true;
     }
 
@@ -209,9 +298,14 @@ final class ForwardExchange implements Upstream.Listener {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (upstream == null) {
+            // The connection was lost and the request is being sent again on a new one.
+            pending.add(msg);
+            return;
+        }
         Channel ch = upstream.channel();
         ch.writeAndFlush(msg).addListener(writeListener);
-        if (done) {
+        if (done || upstream == null || upstream.channel() != ch) {
             return;
         }
         if (msg instanceof LastHttpContent) {
@@ -235,9 +329,18 @@ final class ForwardExchange implements Upstream.Listener {
     }
 
     private void upstreamWritten(ChannelFuture future) {
-        if (!future.isSuccess()) {
-            fail(ProxyError.UPSTREAM_RESET, future.cause());
+        // A write that failed on a connection already given up (after a retry) no longer matters.
+        if (!future.isSuccess() && upstream != null && future.channel() == upstream.channel()) {
+            upstreamLost(future.cause());
         }
+    }
+
+    /** Handles the loss of the backend connection: sends the request again if that is safe, else fails. */
+    private void upstreamLost(Throwable cause) {
+        if (done || retryStale(cause)) {
+            return;
+        }
+        fail(ProxyError.UPSTREAM_RESET, cause);
     }
 
     private void responseTimedOut() {
@@ -250,6 +353,7 @@ final class ForwardExchange implements Upstream.Listener {
             ReferenceCountUtil.release(msg);
             return;
         }
+        responseSeen = true;
         if (msg.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             fail(ProxyError.MALFORMED_RESPONSE, msg.decoderResult().cause());
@@ -272,8 +376,13 @@ final class ForwardExchange implements Upstream.Listener {
         owner.accessLog().responseHead();
         int code = response.status().code();
         if (code == 101) {
-            // Upgrade is stripped from every request, so a switch was never asked for.
-            fail(ProxyError.MALFORMED_RESPONSE, null);
+            if (upgradeRequested && requestSent
+                    && response.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                switchProtocols(response);
+            } else {
+                // RFC 9110 15.2.2: a server switches only to a protocol the request asked for.
+                fail(ProxyError.MALFORMED_RESPONSE, null);
+            }
             return false;
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
@@ -306,6 +415,24 @@ final class ForwardExchange implements Upstream.Listener {
         return true;
     }
 
+    /**
+     * Relays a backend's 101 to a WebSocket handshake, then hands both connections to a
+     * {@link Tunnel}. The backend connection never returns to the pool.
+     */
+    private void switchProtocols(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        ForwardingHeaders.stripHopByHop(headers);
+        headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        status = HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+        finish();
+        Upstream used = upstream;
+        upstream = null;
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS,
+                Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE));
+        Tunnel.open(ctx.pipeline(), used);
+    }
+
     private void responseContent(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
         if (swallowInterimEnd) {
@@ -313,16 +440,19 @@ final class ForwardExchange implements Upstream.Listener {
             swallowInterimEnd = !last;
             return;
         }
-        ChannelFuture written = ctx.writeAndFlush(content);
         if (!last) {
+            ctx.writeAndFlush(content);
             if (!ctx.channel().isWritable()) {
                 upstream.channel().config().setAutoRead(false);
             }
             return;
         }
+        // Counted before the last write: once that leaves, the client may act on the whole
+        // response (and look at the target's counters) before this thread runs again.
         finish();
         Upstream used = upstream;
         upstream = null;
+        ChannelFuture written = ctx.writeAndFlush(content);
         if (upstreamKeepAlive && requestSent && used.isActive()) {
             pool.release(used);
         } else {
@@ -341,7 +471,7 @@ final class ForwardExchange implements Upstream.Listener {
     @Override
     public void onUpstreamClosed(Throwable cause) {
         upstream = null;
-        fail(ProxyError.UPSTREAM_RESET, cause);
+        upstreamLost(cause);
     }
 
     /** Ends the exchange with a proxy error, or cuts the response if its head already left. */
@@ -389,6 +519,15 @@ final class ForwardExchange implements Upstream.Listener {
             upstream.close();
             upstream = null;
         }
+    }
+
+    /** Returns a failure's messages down its causes, for a log line. */
+    private static String describe(Throwable cause) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = cause; t != null && b.length() < 1_000; t = t.getCause()) {
+            b.append(b.length() == 0 ? "" : ": ").append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        }
+        return b.toString();
     }
 
     private void cancelTimer() {

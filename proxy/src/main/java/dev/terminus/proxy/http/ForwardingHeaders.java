@@ -2,7 +2,9 @@ package dev.terminus.proxy.http;
 
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -53,7 +55,14 @@ final class ForwardingHeaders {
         HttpHeaders headers = request.headers();
         // A body of unknown length must stay chunked on the next hop; read this before stripping.
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        boolean webSocket = !http2 && isWebSocketUpgrade(request);
         stripHopByHop(headers);
+        if (webSocket) {
+            // The one upgrade passed on (RFC 6455 4.1): the hop-by-hop pair is rebuilt for the next
+            // hop, so the backend can answer 101 and the connection becomes a Tunnel.
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         if (http2) {
             // Http2StreamFrameToHttpObjectCodec has already turned :authority into Host (RFC 9113
             // 8.3.1); drop the x-http2-* fields it adds so they never reach a backend.
@@ -75,6 +84,20 @@ final class ForwardingHeaders {
         headers.set(X_FORWARDED_PORT, info.localPort());
         // RFC 9110 6.2: the proxy speaks its own version on the next hop.
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+    }
+
+    /**
+     * Tells whether a request asks to switch an HTTP/1.1 connection to WebSocket (RFC 6455 4.1):
+     * a {@code GET} without a body carrying {@code Upgrade: websocket} and {@code Connection: upgrade}.
+     */
+    static boolean isWebSocketUpgrade(HttpRequest request) {
+        HttpHeaders h = request.headers();
+        return HttpMethod.GET.equals(request.method())
+                && HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && !HttpUtil.isTransferEncodingChunked(request)
+                && HttpUtil.getContentLength(request, 0L) == 0;
     }
 
     /**

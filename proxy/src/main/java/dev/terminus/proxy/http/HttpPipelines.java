@@ -109,7 +109,7 @@ public final class HttpPipelines {
                     + " (expected: h2, http/1.1 or null)");
         }
         Channel channel = pipeline.channel();
-        UpstreamPool pool = new UpstreamPool(channel, limits, connector);
+        UpstreamPool pool = new UpstreamPool(channel, limits, connector, shared.upstream());
         channel.closeFuture().addListener(f -> pool.close());
         pipeline.addLast("idle", new IdleCloser(limits.idleTimeoutMillis()));
         AccessLogEntry.Connection logged = AccessLogHandler.describe(info);

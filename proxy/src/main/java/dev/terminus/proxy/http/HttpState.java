@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Holds what every HTTP connection of one proxy shares: the counters of what the HTTP layer
- * refuses or cuts, and whether the proxy is draining. Every counter is registered up front, so
+ * refuses, cuts or retries, and whether the proxy is draining. Every counter is registered up front, so
  * the hot path only increments one it already holds. Thread-safe.
  */
 public final class HttpState {
@@ -17,6 +17,7 @@ public final class HttpState {
     private final Map<ProxyError, Counter> errors = new EnumMap<>(ProxyError.class);
     private final Counter headerTimeoutAnswered;
     private final Counter headerTimeoutClosed;
+    private final UpstreamMetrics upstream;
     private volatile boolean draining;
 
     public HttpState(MeterRegistry registry) {
@@ -27,6 +28,7 @@ public final class HttpState {
         }
         headerTimeoutAnswered = headerTimeouts(registry, "408");
         headerTimeoutClosed = headerTimeouts(registry, "closed");
+        upstream = UpstreamMetrics.of(registry);
     }
 
     private static Counter headerTimeouts(MeterRegistry registry, String outcome) {
@@ -56,6 +58,10 @@ public final class HttpState {
 
     void proxyError(ProxyError error) {
         errors.get(error).increment();
+    }
+
+    UpstreamMetrics upstream() {
+        return upstream;
     }
 
     void headerTimeout(boolean answered) {

@@ -4,6 +4,9 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+
+import javax.net.ssl.SSLException;
 
 import java.net.ConnectException;
 import java.util.Locale;
@@ -33,6 +36,8 @@ enum ProxyError {
             "the backend could not be reached"),
     CONNECT_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream-connect-timeout",
             "the backend did not accept the connection in time"),
+    UPSTREAM_TLS_FAILED(HttpResponseStatus.BAD_GATEWAY, "upstream-tls-failed",
+            "the TLS handshake with the backend failed"),
     RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream-response-timeout",
             "the backend did not answer in time"),
     UPSTREAM_RESET(HttpResponseStatus.BAD_GATEWAY, "upstream-reset",
@@ -67,8 +72,11 @@ enum ProxyError {
     /** Maps why a backend connection attempt failed to the error the client sees. */
     static ProxyError ofConnectFailure(Throwable cause) {
         // ConnectTimeoutException extends ConnectException, so it must be tested first.
-        if (cause instanceof ConnectTimeoutException) {
+        if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
             return CONNECT_TIMEOUT;
+        }
+        if (isTls(cause)) {
+            return UPSTREAM_TLS_FAILED;
         }
         // NIO and epoll both throw a ConnectException subclass; only the message (from the
         // OS's ECONNREFUSED text) tells a refusal from, say, an unreachable network.
@@ -79,6 +87,16 @@ enum ProxyError {
         // Anything else (unknown host, unreachable network, a transport that cannot register)
         // still means no connection exists.
         return CONNECT_FAILED;
+    }
+
+    /** Tells whether a failure came from TLS (a handshake refused, a certificate not trusted). */
+    static boolean isTls(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Maps a downstream decoder failure to the 4xx that names it (RFC 9110 15.5, RFC 6585 5). */

@@ -31,19 +31,41 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
     private final UpstreamPool pool;
     private final UpstreamTarget target;
+    /** The TLS settings this connection was opened with, or null for plain HTTP. */
+    private final UpstreamTls tls;
     private Channel channel;
     private Listener listener;
     private Throwable failure;
     private boolean opened;
+    private boolean tunneled;
 
-    Upstream(UpstreamPool pool, UpstreamTarget target, Listener listener) {
+    /** Creates the handler of a connection being opened; no exchange listens until {@link #attach}. */
+    Upstream(UpstreamPool pool, UpstreamTarget target, UpstreamTls tls) {
         this.pool = pool;
         this.target = target;
-        this.listener = listener;
+        this.tls = tls;
     }
 
     UpstreamTarget target() {
         return target;
+    }
+
+    UpstreamTls tls() {
+        return tls;
+    }
+
+    /** Tells whether the connection left HTTP for a {@link Tunnel}; it is never reused then. */
+    boolean tunneled() {
+        return tunneled;
+    }
+
+    /**
+     * Gives the connection to a {@link Tunnel}: no exchange listens any more, and it only counts
+     * as an open connection of its target until it closes.
+     */
+    void tunnel() {
+        listener = null;
+        tunneled = true;
     }
 
     Channel channel() {

@@ -10,8 +10,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,21 +42,28 @@ final class UpstreamPool {
     private final Channel downstream;
     private final HttpLimits limits;
     private final Connector connector;
+    private final UpstreamMetrics metrics;
     private final ArrayDeque<Upstream> idle = new ArrayDeque<>(2);
     private boolean closed;
 
-    UpstreamPool(Channel downstream, HttpLimits limits, Connector connector) {
+    UpstreamPool(Channel downstream, HttpLimits limits, Connector connector, UpstreamMetrics metrics) {
         this.downstream = downstream;
         this.limits = limits;
         this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    UpstreamMetrics metrics() {
+        return metrics;
     }
 
     /** Returns an idle, open connection to {@code target} attached to {@code listener}, or null. */
     Upstream acquire(UpstreamTarget target, Upstream.Listener listener) {
         for (Iterator<Upstream> it = idle.iterator(); it.hasNext(); ) {
             Upstream upstream = it.next();
-            if (!upstream.target().reusable()) {
-                // Its target drains: finish with it rather than carry it to the delay's end.
+            if (!upstream.target().reusable() || upstream.tls() != upstream.target().tls()) {
+                // Its target drains, or a reload changed how to speak TLS to it: finish with it
+                // rather than carry it to the delay's end or reuse a connection the new settings refuse.
                 it.remove();
                 upstream.close();
                 continue;
@@ -67,13 +77,23 @@ final class UpstreamPool {
         return null;
     }
 
-    /** Starts a new connection to {@code target}; its events go to {@code listener}. */
-    ChannelFuture connect(UpstreamTarget target, Upstream.Listener listener) {
-        Upstream upstream = new Upstream(this, target, listener);
+    /**
+     * Opens a new connection to {@code target}. The future completes once the connection can carry
+     * a request (after the TLS handshake for an HTTPS target), with no exchange attached yet; it
+     * fails with the connect or handshake failure.
+     */
+    Future<Upstream> connect(UpstreamTarget target) {
+        UpstreamTls tls = target.tls();
+        Upstream upstream = new Upstream(this, target, tls);
         HttpLimits l = limits;
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tls != null) {
+                    // The handshake must finish within the connect timeout too: to the client,
+                    // a backend that accepts but never completes TLS is one that cannot be reached.
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), target.address(), l.connectTimeoutMillis()));
+                }
                 ch.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(l.maxInitialLineLength())
                                 .setMaxHeaderSize(l.maxHeaderSize()),
@@ -83,11 +103,35 @@ final class UpstreamPool {
                 ch.pipeline().addLast("upstream", upstream);
             }
         };
-        return connector.connect(downstream, target.address(), init, limits);
+        ChannelFuture connecting = connector.connect(downstream, target.address(), init, limits);
+        Promise<Upstream> ready = downstream.eventLoop().newPromise();
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            SslHandler ssl = tls == null ? null : connecting.channel().pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                ready.trySuccess(upstream);
+                return;
+            }
+            ssl.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    ready.trySuccess(upstream);
+                } else {
+                    ready.tryFailure(h.cause());
+                    connecting.channel().close();
+                }
+            });
+        });
+        return ready;
     }
 
     /** Takes a connection back after a complete exchange; keeps it only if it is still usable. */
     void release(Upstream upstream) {
+        if (upstream.tunneled()) {
+            throw new IllegalStateException("a tunneled connection cannot go back to the pool");
+        }
         upstream.detach();
         if (closed || !upstream.isActive() || !upstream.target().reusable() || idle.size() >= MAX_IDLE) {
             upstream.close();

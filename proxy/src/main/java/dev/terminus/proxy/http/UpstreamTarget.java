@@ -21,6 +21,11 @@ public interface UpstreamTarget {
         return null;
     }
 
+    /** Returns how to speak TLS to this target, or {@code null} for plain HTTP. */
+    default UpstreamTls tls() {
+        return null;
+    }
+
     /** Tells whether idle connections to this target may be reused; false once it drains. */
     default boolean reusable() {
         return true;

@@ -93,7 +93,7 @@ public final class ProxyRuntime implements AdminBackend {
 
     /** Builds a snapshot and commits its target groups; on failure nothing changes. Under the lock. */
     private ProxySnapshot build(ProxyConfig config, ProxySnapshot previous) throws CertificateException {
-        TargetGroups.Plan plan = targetGroups.prepare(config.targetGroups());
+        TargetGroups.Plan plan = targetGroups.prepare(config.targetGroups(), provider.isOpenSsl());
         ProxySnapshot snapshot = builder.build(config, previous, ++version, plan);
         // Nothing below can fail: the groups become current together with the snapshot.
         targetGroups.commit(plan);

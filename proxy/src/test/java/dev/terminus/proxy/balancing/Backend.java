@@ -2,6 +2,10 @@ package dev.terminus.proxy.balancing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,11 +43,19 @@ final class Backend implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Serves HTTPS with this context when not null. */
+    private final SSLContext tls;
     private int port;
     private HttpServer server;
 
     Backend(String name) throws IOException {
+        this(name, null);
+    }
+
+    /** Starts a backend that speaks HTTPS with {@code tls}, or plain HTTP when it is null. */
+    Backend(String name, SSLContext tls) throws IOException {
         this.name = name;
+        this.tls = tls;
         start(0);
     }
 
@@ -52,7 +64,14 @@ final class Backend implements AutoCloseable {
     }
 
     synchronized void start(int wanted) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 128);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted);
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(address, 128);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 128);
+        }
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();

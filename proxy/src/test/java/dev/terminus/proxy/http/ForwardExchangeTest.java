@@ -192,6 +192,175 @@ class ForwardExchangeTest {
         assertThat(backends).isEmpty();
     }
 
+    @Test
+    void getOnAReusedConnectionThatClosedIsSentAgainOnANewOne() {
+        send(client, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+        written(backend());
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        assertThat(written(client)).endsWith("ok");
+
+        // The backend closed the idle connection while the next request was on its way.
+        send(client, "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        EmbeddedChannel stale = backend();
+        assertThat(written(stale)).startsWith("GET /2 HTTP/1.1\r\n");
+        stale.close();
+
+        assertThat(backends).hasSize(2);
+        assertThat(written(backend())).startsWith("GET /2 HTTP/1.1\r\n").endsWith("\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
+        assertThat(written(client)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("again");
+    }
+
+    @Test
+    void aSecondStaleConnectionIsNotRetriedAgain() {
+        send(client, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        written(client);
+        send(client, "DELETE /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        backend().close();
+        // The new connection is fresh: when it closes too, nothing is sent a third time.
+        backend().close();
+
+        assertThat(backends).hasSize(2);
+        assertThat(written(client)).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
+                .containsIgnoringCase("x-terminus-error: upstream-reset\r\n");
+    }
+
+    @Test
+    void postOrABodyOnAReusedConnectionThatClosedGets502() {
+        for (String request : List.of("POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n",
+                "PUT /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc")) {
+            backends.forEach(EmbeddedChannel::finishAndReleaseAll);
+            backends.clear();
+            EmbeddedChannel c = EmbeddedHttp.http1(r -> BACKEND, LIMITS, (d, target, init, l) -> {
+                EmbeddedChannel backend = new EmbeddedChannel();
+                backend.pipeline().addLast(init);
+                backends.add(backend);
+                return backend.newSucceededFuture();
+            });
+            send(c, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+            send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            written(c);
+            send(c, request);
+            backend().close();
+
+            assertThat(backends).as(request).hasSize(1);
+            assertThat(written(c)).as(request).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
+                    .containsIgnoringCase("x-terminus-error: upstream-reset\r\n");
+            c.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aResponseThatStartedIsNeverSentAgain() {
+        send(client, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        written(client);
+        send(client, "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        backend().close();
+
+        assertThat(backends).hasSize(1);
+        assertThat(written(client)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("abc");
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void aStaleConnectionOfATargetGroupIsRetriedOnAnotherTarget() {
+        RouteAction.Forward a = new RouteAction.Forward("10.0.0.1", 80);
+        RouteAction.Forward b = new RouteAction.Forward("10.0.0.2", 80);
+        List<RouteAction.Forward> targets = new ArrayList<>();
+        UpstreamGroup group = avoid -> avoid == a ? b : a;
+        EmbeddedChannel c = EmbeddedHttp.http1(r -> new RouteAction.Balanced("g", group), LIMITS,
+                (d, target, init, l) -> {
+                    targets.add(target);
+                    EmbeddedChannel backend = new EmbeddedChannel();
+                    backend.pipeline().addLast(init);
+                    backends.add(backend);
+                    return backend.newSucceededFuture();
+                });
+        try {
+            send(c, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+            send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            written(c);
+            send(c, "HEAD /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+            backend().close();
+            send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n");
+
+            assertThat(targets).containsExactly(a, b);
+            assertThat(written(c)).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-length: 7");
+        } finally {
+            c.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void webSocketUpgradeKeepsItsHeadersAndA101TurnsBothConnectionsIntoATunnel() {
+        send(client, "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        String sent = written(backend());
+        assertThat(sent).startsWith("GET /chat HTTP/1.1\r\n")
+                .containsIgnoringCase("upgrade: websocket\r\n")
+                .containsIgnoringCase("connection: upgrade\r\n")
+                .containsIgnoringCase("sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+
+        // The first frame may share a read with the 101 head.
+        send(backend(), "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nX-Backend: yes\r\n\r\n\u0081\u0002hi");
+        String answer = written(client);
+        assertThat(answer).startsWith("HTTP/1.1 101 Switching Protocols\r\n")
+                .containsIgnoringCase("upgrade: websocket\r\n")
+                .containsIgnoringCase("connection: upgrade\r\n")
+                .containsIgnoringCase("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n")
+                .containsIgnoringCase("x-backend: yes\r\n")
+                .endsWith("\r\n\r\n\u0081\u0002hi");
+        assertThat(answer.toLowerCase()).doesNotContain("transfer-encoding", "content-length");
+
+        // Bytes are bytes now, both ways: nothing parses them as HTTP.
+        send(client, "\u0082\u0003raw GET / HTTP/1.1\r\n\r\n");
+        assertThat(written(backend())).isEqualTo("\u0082\u0003raw GET / HTTP/1.1\r\n\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\n\r\n");
+        assertThat(written(client)).isEqualTo("HTTP/1.1 200 OK\r\n\r\n");
+
+        backend().close();
+        assertThat(client.isOpen()).isFalse();
+        assertThat(backends).hasSize(1);
+    }
+
+    @Test
+    void theClientClosingATunnelClosesTheBackend() {
+        send(client, "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        written(backend());
+        send(backend(), "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        written(client);
+
+        client.close();
+        assertThat(backend().isOpen()).isFalse();
+    }
+
+    @Test
+    void anUpgradeAnsweredWithoutA101IsAnOrdinaryResponse() {
+        send(client, "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        written(backend());
+        send(backend(), "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno");
+        assertThat(written(client)).startsWith("HTTP/1.1 403 Forbidden\r\n").endsWith("\r\n\r\nno");
+
+        send(client, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(written(backend())).startsWith("GET /next HTTP/1.1\r\n");
+        assertThat(backends).hasSize(1);
+    }
+
+    @Test
+    void a101NobodyAskedForGets502() {
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n");
+        assertThat(written(backend()).toLowerCase()).doesNotContain("upgrade");
+        send(backend(), "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n");
+
+        assertThat(written(client)).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
+                .containsIgnoringCase("x-terminus-error: upstream-malformed-response\r\n");
+        assertThat(backend().isOpen()).isFalse();
+    }
+
     private EmbeddedChannel backend() {
         assertThat(backends).isNotEmpty();
         return backends.get(backends.size() - 1);

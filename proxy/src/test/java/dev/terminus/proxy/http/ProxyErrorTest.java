@@ -31,6 +31,19 @@ class ProxyErrorTest {
     }
 
     @Test
+    void tlsFailuresToTheBackendHaveTheirOwnCode() {
+        assertThat(ProxyError.ofConnectFailure(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")))
+                .isEqualTo(ProxyError.UPSTREAM_TLS_FAILED);
+        assertThat(ProxyError.ofConnectFailure(new io.netty.handler.codec.DecoderException(
+                new javax.net.ssl.SSLException("no shared protocol")))).isEqualTo(ProxyError.UPSTREAM_TLS_FAILED);
+        // A handshake that never ends is a backend that cannot be reached in time.
+        assertThat(ProxyError.ofConnectFailure(new io.netty.handler.ssl.SslHandshakeTimeoutException("10000 ms")))
+                .isEqualTo(ProxyError.CONNECT_TIMEOUT);
+        assertThat(ProxyError.UPSTREAM_TLS_FAILED.status().code()).isEqualTo(502);
+        assertThat(ProxyError.UPSTREAM_TLS_FAILED.code()).isEqualTo("upstream-tls-failed");
+    }
+
+    @Test
     void decoderFailuresMapTo4xx() {
         assertThat(ProxyError.ofBadRequest(new TooLongHttpLineException("x"))).isEqualTo(ProxyError.URI_TOO_LONG);
         assertThat(ProxyError.ofBadRequest(new TooLongHttpHeaderException("x"))).isEqualTo(ProxyError.HEADERS_TOO_LARGE);
