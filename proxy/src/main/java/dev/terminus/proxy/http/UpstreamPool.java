@@ -67,7 +67,10 @@ final class UpstreamPool {
         return null;
     }
 
-    /** Starts a new connection to {@code target}; its events go to {@code listener}. */
+    /**
+     * Starts a new connection to {@code target}; its events go to {@code listener}. The connection
+     * counts with {@code target} before the listeners the caller adds to the returned future run.
+     */
     ChannelFuture connect(UpstreamTarget target, Upstream.Listener listener) {
         Upstream upstream = new Upstream(this, target, listener);
         HttpLimits l = limits;
@@ -83,7 +86,14 @@ final class UpstreamPool {
                 ch.pipeline().addLast("upstream", upstream);
             }
         };
-        return connector.connect(downstream, target.address(), init, limits);
+        ChannelFuture connecting = connector.connect(downstream, target.address(), init, limits);
+        // Added before the caller's listener, which sends the request: listeners run in order.
+        connecting.addListener(f -> {
+            if (f.isSuccess()) {
+                upstream.opened(connecting.channel());
+            }
+        });
+        return connecting;
     }
 
     /** Takes a connection back after a complete exchange; keeps it only if it is still usable. */
