@@ -99,10 +99,24 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
     }
 
+    /**
+     * Counts the connection with its target once it is up; idempotent. Netty completes the
+     * connect promise, whose listeners send the request, before it fires {@code channelActive}:
+     * the pool therefore calls this from a listener that runs ahead of the exchange's, so that no
+     * request is ever in flight on a connection its target does not count yet.
+     */
+    void opened(Channel ch) {
+        if (!opened && ch.isActive()) {
+            opened = true;
+            target.connectionOpened(ch);
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        opened = true;
-        target.connectionOpened(ctx.channel());
+        // Counted already by the pool's connect listener when the connector is a Bootstrap;
+        // this covers a connector that fires channelActive before completing its future.
+        opened(ctx.channel());
         ctx.fireChannelActive();
     }
 

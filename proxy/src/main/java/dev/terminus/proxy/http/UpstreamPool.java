@@ -80,7 +80,9 @@ final class UpstreamPool {
     /**
      * Opens a new connection to {@code target}. The future completes once the connection can carry
      * a request (after the TLS handshake for an HTTPS target), with no exchange attached yet; it
-     * fails with the connect or handshake failure.
+     * fails with the connect or handshake failure. The connection counts with {@code target}
+     * (see {@link UpstreamTarget#connectionOpened}) before the future completes, so before any
+     * request is sent on it.
      */
     Future<Upstream> connect(UpstreamTarget target) {
         UpstreamTls tls = target.tls();
@@ -110,6 +112,9 @@ final class UpstreamPool {
                 ready.tryFailure(f.cause());
                 return;
             }
+            // Netty runs a connect future's listeners before the channel's channelActive: count
+            // the connection here, ahead of the request the caller sends once this completes.
+            upstream.opened(connecting.channel());
             SslHandler ssl = tls == null ? null : connecting.channel().pipeline().get(SslHandler.class);
             if (ssl == null) {
                 ready.trySuccess(upstream);

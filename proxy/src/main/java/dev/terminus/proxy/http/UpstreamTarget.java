@@ -45,7 +45,7 @@ public interface UpstreamTarget {
     default void requestFinished(int status, long nanos) {
     }
 
-    /** Records a backend connection that became active. */
+    /** Records a backend connection that became active, before any request is sent on it. */
     default void connectionOpened(Channel channel) {
     }
 

@@ -31,14 +31,33 @@ final class LbRig {
         return "  - name: " + name + "\n    port: 0\n    protocol: HTTP\n" + body.stripTrailing().indent(4);
     }
 
-    /** Returns a target group of the given backends, health-checked on /health, with extra keys. */
+    /**
+     * Health checks every 100 ms, ejecting after two failures: quick to eject and to recover, but
+     * a loaded machine that answers a probe in over 100 ms twice in a row ejects a sound target.
+     */
+    static final String FAST_CHECKS = "{ path: /health, interval: 100ms, timeout: 100ms, healthy-threshold: 2, "
+            + "unhealthy-threshold: 2 }";
+
+    /**
+     * Health checks every second, ejecting after four failures: a sound target is ejected only if
+     * four probes in a row get no answer within a second (a stall of about four seconds), while a
+     * target answering 500 is still ejected within about four seconds.
+     */
+    static final String STEADY_CHECKS = "{ path: /health, interval: 1s, timeout: 1s, healthy-threshold: 2, "
+            + "unhealthy-threshold: 4 }";
+
+    /** Returns a target group of the given backends, health-checked on /health with {@link #FAST_CHECKS}. */
     static String group(String name, String extra, Backend... backends) {
+        return group(name, FAST_CHECKS, extra, backends);
+    }
+
+    /** Returns a target group of the given backends with the given health-check settings and extra keys. */
+    static String group(String name, String healthCheck, String extra, Backend... backends) {
         StringBuilder b = new StringBuilder("  - name: ").append(name).append("\n    targets:\n");
         for (Backend backend : backends) {
             b.append("      - { host: 127.0.0.1, port: ").append(backend.port()).append(" }\n");
         }
-        b.append("    health-check: { path: /health, interval: 100ms, timeout: 100ms, healthy-threshold: 2, "
-                + "unhealthy-threshold: 2 }\n");
+        b.append("    health-check: ").append(healthCheck).append("\n");
         return b + extra.stripTrailing().indent(4);
     }
 
