@@ -86,6 +86,10 @@ final class ForwardExchange implements Upstream.Listener {
     private boolean requestSent;
     private boolean responseStarted;
     private boolean swallowInterimEnd;
+    /** The request has no body: its head may wait for the empty last part to be flushed with it. */
+    private boolean bodiless;
+    /** Response parts were written to the client since the last flush (see onUpstreamReadComplete). */
+    private boolean responseUnflushed;
     private boolean upstreamKeepAlive;
     private boolean downstreamKeepAlive;
     private boolean done;
@@ -109,9 +113,9 @@ final class ForwardExchange implements Upstream.Listener {
         head = upstreamHead;
         // ForwardingHeaders keeps Upgrade on the backend's request only for a WebSocket handshake.
         upgradeRequested = upstreamHead.headers().contains(HttpHeaderNames.UPGRADE);
-        replayable = IDEMPOTENT.contains(upstreamHead.method())
-                && !HttpUtil.isTransferEncodingChunked(upstreamHead)
+        bodiless = !HttpUtil.isTransferEncodingChunked(upstreamHead)
                 && HttpUtil.getContentLength(upstreamHead, 0L) == 0;
+        replayable = IDEMPOTENT.contains(upstreamHead.method()) && bodiless;
         begin();
         upstream = pool.acquire(target, this);
         if (upstream != null) {
@@ -304,7 +308,13 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         Channel ch = upstream.channel();
-        ch.writeAndFlush(msg).addListener(writeListener);
+        if (bodiless && msg instanceof HttpRequest && !(msg instanceof LastHttpContent)) {
+            // The decoder hands over the empty last part of a bodiless request right behind its
+            // head; flushing both together sends the request in one write (and one TLS record).
+            ch.write(msg).addListener(writeListener);
+        } else {
+            ch.writeAndFlush(msg).addListener(writeListener);
+        }
         if (done || upstream == null || upstream.channel() != ch) {
             return;
         }
@@ -410,7 +420,10 @@ final class ForwardExchange implements Upstream.Listener {
         owner.prepareHead(response, downstreamKeepAlive);
         responseStarted = true;
         if (!(response instanceof HttpContent)) {
-            ctx.writeAndFlush(response);
+            // Flushed with the body parts that came in the same read (see onUpstreamReadComplete):
+            // head and body of a small response leave in one write and one TLS record.
+            ctx.write(response);
+            responseUnflushed = true;
         }
         return true;
     }
@@ -441,9 +454,16 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         if (!last) {
-            ctx.writeAndFlush(content);
+            ctx.write(content);
+            responseUnflushed = true;
             if (!ctx.channel().isWritable()) {
-                upstream.channel().config().setAutoRead(false);
+                // Unflushed bytes count too: flush now so that writability can come back. The
+                // flush may drain the buffer at once (and report writable again), so look again
+                // before pausing the backend, or nothing would ever resume it.
+                flushResponse();
+                if (!ctx.channel().isWritable() && upstream != null) {
+                    upstream.channel().config().setAutoRead(false);
+                }
             }
             return;
         }
@@ -452,6 +472,7 @@ final class ForwardExchange implements Upstream.Listener {
         finish();
         Upstream used = upstream;
         upstream = null;
+        responseUnflushed = false;
         ChannelFuture written = ctx.writeAndFlush(content);
         if (upstreamKeepAlive && requestSent && used.isActive()) {
             pool.release(used);
@@ -459,6 +480,18 @@ final class ForwardExchange implements Upstream.Listener {
             used.close();
         }
         owner.responseComplete(downstreamKeepAlive, written);
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        flushResponse();
+    }
+
+    private void flushResponse() {
+        if (responseUnflushed) {
+            responseUnflushed = false;
+            ctx.flush();
+        }
     }
 
     @Override

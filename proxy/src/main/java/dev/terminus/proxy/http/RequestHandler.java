@@ -19,11 +19,15 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+
 /**
  * Serves the HTTP/1.x request objects of one HTTP/1.1 connection or of one HTTP/2 stream: routes
- * each request, then answers it itself or forwards it. Requests are served one at a time; a
- * {@code FlowControlHandler} in front holds pipelined ones while auto-read is off. Confined to
- * the channel's event loop.
+ * each request, then answers it itself or forwards it. Requests are served one at a time:
+ * reading goes on while a response is pending (turning it off and on costs two system calls per
+ * request on epoll), and the rare pipelined request that arrives meanwhile is held here, with
+ * reading paused, until the response before it is complete; the {@code FlowControlHandler} in
+ * front holds whatever the codec decoded after it. Confined to the channel's event loop.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
 
@@ -54,6 +58,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean responding;
     private boolean upstreamBlocked;
     private boolean closing;
+    /** A pipelined request's parts that came before the previous response was complete; or null. */
+    private ArrayDeque<Object> held;
+    private boolean replaying;
     private boolean keepAlive;
     private boolean headRequest;
     private boolean http10;
@@ -88,9 +95,23 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (closing) {
+            // Answered for good (or refused): what else the client sends is dropped.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if ((held != null && !held.isEmpty()) || (responding && !inRequest)) {
+            // A pipelined request (RFC 9112 9.3.2): it waits, in order, for the response before it.
+            if (held == null) {
+                held = new ArrayDeque<>(4);
+            }
+            held.add(msg);
+            updateReading();
+            return;
+        }
         if (msg instanceof HttpRequest request) {
-            if (inRequest || responding) {
-                // Reading is paused while a response is pending, so this is a broken invariant.
+            if (inRequest) {
+                // The codec ends a request's body before the next head: a broken invariant.
                 ReferenceCountUtil.release(msg);
                 throw new IllegalStateException("request head while another request is in flight");
             }
@@ -112,6 +133,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
             if (last) {
                 inRequest = false;
+                if (headerTimer != null) {
+                    headerTimer.requestEnded();
+                }
                 updateReading();
             }
         }
@@ -306,11 +330,36 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             // Before reading resumes: a pipelined head held in the FlowControlHandler arrives now.
             headerTimer.awaitNext();
         }
-        // Reading stops when the backend is blocked, and between the end of a request and the
-        // end of its response, so that pipelined requests wait in the FlowControlHandler.
-        boolean read = !closing && !upstreamBlocked && !(responding && !inRequest);
+        // Reading stops when the backend is blocked, and while a pipelined request is held.
+        // A closing connection keeps reading (and dropping): it is about to close anyway, and a
+        // lingering close turns reading on again itself.
+        boolean read = closing || (!upstreamBlocked && (held == null || held.isEmpty()));
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
+        }
+        replayHeld();
+    }
+
+    /** Serves held pipelined parts once the response before them is complete. */
+    private void replayHeld() {
+        if (replaying || held == null || held.isEmpty() || (responding && !inRequest)) {
+            return;
+        }
+        replaying = true;
+        try {
+            while (!held.isEmpty() && !(responding && !inRequest)) {
+                Object msg = held.poll();
+                if (closing) {
+                    ReferenceCountUtil.release(msg);
+                } else {
+                    channelRead(ctx, msg);
+                }
+            }
+        } finally {
+            replaying = false;
+        }
+        if (held.isEmpty()) {
+            updateReading();
         }
     }
 
@@ -336,11 +385,24 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held.clear();
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.abort();
             exchange = null;
         }
+        releaseHeld();
         ctx.fireChannelInactive();
     }
 

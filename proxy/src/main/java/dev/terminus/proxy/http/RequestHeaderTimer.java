@@ -36,6 +36,10 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
     private boolean waiting = true;
     /** Bytes of the awaited request arrived. */
     private boolean partial;
+    /** The current request's body is complete; its response is pending. */
+    private boolean requestDone;
+    /** Bytes arrived after the current request ended: the next (pipelined) request began. */
+    private boolean early;
 
     RequestHeaderTimer(long timeoutMillis, RequestIds requestIds, HttpState shared) {
         this.timeoutMillis = timeoutMillis;
@@ -60,9 +64,13 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (waiting && msg instanceof ByteBuf buf && buf.isReadable()) {
-            partial = true;
-            arm();
+        if (msg instanceof ByteBuf buf && buf.isReadable()) {
+            if (waiting) {
+                partial = true;
+                arm();
+            } else if (requestDone) {
+                early = true;
+            }
         }
         ctx.fireChannelRead(msg);
     }
@@ -71,14 +79,28 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
     void headReceived() {
         waiting = false;
         partial = false;
+        early = false;
+        requestDone = false;
         cancel();
+    }
+
+    /** Notes that the current request's body is complete: bytes from now on begin the next one. */
+    void requestEnded() {
+        requestDone = true;
     }
 
     /** Waits for the next request on a kept-alive connection; the clock starts with its first byte. */
     void awaitNext() {
         if (!waiting) {
             waiting = true;
-            partial = false;
+            // Reading goes on while a response is pending: a request that began meanwhile is timed
+            // from now (a complete one held by the request handler stops the clock right away).
+            partial = early;
+            early = false;
+            requestDone = false;
+            if (partial) {
+                arm();
+            }
         }
     }
 

@@ -25,6 +25,10 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
         void onUpstreamWritabilityChanged(boolean writable);
 
+        /** Reports the end of a read loop: what was relayed from it may be flushed now, at once. */
+        default void onUpstreamReadComplete() {
+        }
+
         /** Reports that the connection closed; {@code cause} is null for an orderly close. */
         void onUpstreamClosed(Throwable cause);
     }
@@ -131,6 +135,14 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
         log.debug("closing backend connection {}: unexpected data while idle", target);
         ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (listener != null) {
+            listener.onUpstreamReadComplete();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.terminus.proxy.http;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.terminus.proxy.http.EmbeddedHttp.send;
 import static dev.terminus.proxy.http.EmbeddedHttp.written;
@@ -359,6 +362,66 @@ class ForwardExchangeTest {
         assertThat(written(client)).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
                 .containsIgnoringCase("x-terminus-error: upstream-malformed-response\r\n");
         assertThat(backend().isOpen()).isFalse();
+    }
+
+    @Test
+    void aSmallRequestAndItsResponseEachLeaveInOneFlush() {
+        AtomicInteger clientFlushes = countFlushes(client);
+        send(client, "GET /one HTTP/1.1\r\nHost: a\r\n\r\n");
+        AtomicInteger backendFlushes = new AtomicInteger();
+        // The backend channel existed only once the head was routed: count from its first write on.
+        assertThat(written(backend())).startsWith("GET /one HTTP/1.1\r\n").endsWith("\r\n\r\n");
+        countFlushes(backend(), backendFlushes);
+
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+
+        // Head and body came in one read: one flush, so one write (and one TLS record) to the client.
+        assertThat(clientFlushes.get()).isEqualTo(1);
+        assertThat(written(client)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok");
+
+        send(client, "GET /two HTTP/1.1\r\nHost: a\r\n\r\n");
+        // A bodiless request's head waits for its empty last part: one flush to the backend.
+        assertThat(backendFlushes.get()).isEqualTo(1);
+        assertThat(written(backend())).startsWith("GET /two HTTP/1.1\r\n");
+    }
+
+    @Test
+    void readingGoesOnWhileAResponseIsPendingAndAPipelinedRequestWaitsItsTurn() {
+        send(client, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(written(backend())).startsWith("GET /1 HTTP/1.1\r\n");
+        // No pause between a request and its response: no epoll_ctl pair per request.
+        assertThat(client.config().isAutoRead()).isTrue();
+
+        send(client, "GET /2 HTTP/1.1\r\nHost: a\r\n\r\nGET /3 HTTP/1.1\r\nHost: a\r\n\r\n");
+        // Pipelined: held (and reading paused) until the response before them is complete.
+        assertThat(written(backend())).isEmpty();
+        assertThat(client.config().isAutoRead()).isFalse();
+
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
+        assertThat(written(client)).endsWith("\r\n\r\n1");
+        assertThat(written(backend())).startsWith("GET /2 HTTP/1.1\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
+        assertThat(written(client)).endsWith("\r\n\r\n2");
+        assertThat(written(backend())).startsWith("GET /3 HTTP/1.1\r\n");
+        send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n3");
+        assertThat(written(client)).endsWith("\r\n\r\n3");
+        assertThat(client.config().isAutoRead()).isTrue();
+        assertThat(backends).hasSize(1);
+    }
+
+    private static AtomicInteger countFlushes(EmbeddedChannel channel) {
+        return countFlushes(channel, new AtomicInteger());
+    }
+
+    private static AtomicInteger countFlushes(EmbeddedChannel channel, AtomicInteger flushes) {
+        channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        return flushes;
     }
 
     private EmbeddedChannel backend() {
