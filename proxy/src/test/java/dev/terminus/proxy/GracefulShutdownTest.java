@@ -3,15 +3,14 @@ package dev.terminus.proxy;
 import dev.terminus.proxy.testing.H2FrameClient;
 import dev.terminus.proxy.testing.HoldingBackend;
 import dev.terminus.proxy.testing.ProxyRig;
+import dev.terminus.proxy.testing.RawResponses;
 import dev.terminus.proxy.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -80,22 +79,6 @@ class GracefulShutdownTest {
         return socket;
     }
 
-    /** Reads one response head and its Content-Length body. */
-    private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after: " + head);
-            }
-            head.write(b);
-        }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(text);
-        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-        return text + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
-    }
-
     /** Polls until connecting to {@code port} is refused; bounded. */
     private static boolean awaitRefused(int port) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -132,7 +115,7 @@ class GracefulShutdownTest {
         // An idle kept-alive HTTP/1.1 connection, one busy on HTTP/1.1, one busy stream on HTTP/2.
         Socket idle = get(plain, "/fast");
         closing.add(idle);
-        assertThat(readResponse(idle.getInputStream())).startsWith("HTTP/1.1 200 ").endsWith("ok\n")
+        assertThat(RawResponses.readOne(idle.getInputStream())).startsWith("HTTP/1.1 200 ").endsWith("ok\n")
                 .doesNotContainIgnoringCase("connection: close");
         Socket busy = get(plain, "/hold/1");
         closing.add(busy);
@@ -156,7 +139,7 @@ class GracefulShutdownTest {
 
         backend.release();
 
-        assertThat(readResponse(busy.getInputStream())).startsWith("HTTP/1.1 200 ")
+        assertThat(RawResponses.readOne(busy.getInputStream())).startsWith("HTTP/1.1 200 ")
                 .containsIgnoringCase("connection: close\r\n").endsWith("held\n");
         assertThat(busy.getInputStream().read()).as("closed after the response").isEqualTo(-1);
         assertThat(h2.await("HEADERS stream=" + stream, 10)).isEqualTo("HEADERS stream=" + stream

@@ -28,6 +28,14 @@ class LimitsConfigTest {
         return ConfigLoader.load(file);
     }
 
+    /** Asserts that loading {@code yaml} fails with an error that names the file and contains {@code message}. */
+    private void assertRefused(String yaml, String message) {
+        assertThatThrownBy(() -> load(yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(dir.resolve("proxy.yaml").toString())
+                .hasMessageContaining(message);
+    }
+
     @Test
     void ok_absentKeysTakeEdgeProxyDefaults() throws Exception {
         ProxyConfig c = load("");
@@ -103,10 +111,7 @@ class LimitsConfigTest {
             "fail/typo|max_body_size: 1m|limits.max_body_size: unknown key (expected one of:",
     })
     void fail_limitsNameTheKey(String name, String entry, String message) {
-        assertThatThrownBy(() -> load("limits:\n  " + entry + "\n"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(dir.resolve("proxy.yaml").toString())
-                .hasMessageContaining(message);
+        assertRefused("limits:\n  " + entry + "\n", message);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -118,9 +123,6 @@ class LimitsConfigTest {
             "fail/typo|preserv: true|request-id.preserv: unknown key",
     })
     void fail_requestIdNamesTheKey(String name, String entry, String message) {
-        assertThatThrownBy(() -> load("request-id:\n  " + entry + "\n"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(dir.resolve("proxy.yaml").toString())
-                .hasMessageContaining(message);
+        assertRefused("request-id:\n  " + entry + "\n", message);
     }
 }

@@ -65,9 +65,7 @@ class AccessLogHandlerTest {
     @Test
     void pipelinedRequestsGetOneLineEachInOrder() throws Exception {
         EmbeddedChannel ch = channel(request -> new RouteAction.FixedResponse(200, "text/plain", request.uri()),
-                (d, t, i, l) -> {
-                    throw new AssertionError("no backend connection expected");
-                });
+                EmbeddedHttp.NO_BACKEND);
         send(ch, "POST /one HTTP/1.1\r\nHost: a.test\r\nContent-Length: 4\r\n\r\nbody"
                 + "HEAD /two?x HTTP/1.0\r\nHost: b.test\r\nConnection: keep-alive\r\n\r\n");
         assertThat(written(ch)).contains("/one");
@@ -117,9 +115,7 @@ class AccessLogHandlerTest {
     @Test
     void nothingIsLoggedWhileTheLogIsOff() throws Exception {
         EmbeddedChannel ch = channel(request -> new RouteAction.FixedResponse(200, "text/plain", "x"),
-                (d, t, i, l) -> {
-                    throw new AssertionError("no backend connection expected");
-                });
+                EmbeddedHttp.NO_BACKEND);
         log.apply(ProxyConfig.AccessLogConfig.OFF);
         send(ch, "GET /quiet HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(written(ch)).startsWith("HTTP/1.1 200");

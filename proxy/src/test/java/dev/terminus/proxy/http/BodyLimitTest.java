@@ -24,12 +24,7 @@ class BodyLimitTest {
 
     BodyLimitTest() {
         HttpPipelines.configure(client.pipeline(), null, EmbeddedHttp.TLS_CLIENT, request -> BACKEND, LIMITS,
-                RequestIds.defaults(), new HttpState(registry), (d, target, init, l) -> {
-                    EmbeddedChannel backend = new EmbeddedChannel();
-                    backend.pipeline().addLast(init);
-                    backends.add(backend);
-                    return backend.newSucceededFuture();
-                });
+                RequestIds.defaults(), new HttpState(registry), EmbeddedHttp.backendsInto(backends));
     }
 
     @AfterEach
@@ -117,9 +112,7 @@ class BodyLimitTest {
         EmbeddedChannel fixed = new EmbeddedChannel();
         HttpPipelines.configure(fixed.pipeline(), null, EmbeddedHttp.TLS_CLIENT,
                 request -> new RouteAction.FixedResponse(200, "text/plain", "ok"), LIMITS, RequestIds.defaults(),
-                new HttpState(registry), (d, t, i, l) -> {
-                    throw new AssertionError("no backend connection expected");
-                });
+                new HttpState(registry), EmbeddedHttp.NO_BACKEND);
         try {
             send(fixed, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
             assertThat(written(fixed)).startsWith("HTTP/1.1 200 OK");

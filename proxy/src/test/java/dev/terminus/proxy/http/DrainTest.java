@@ -22,12 +22,7 @@ class DrainTest {
 
     DrainTest() {
         HttpPipelines.configure(client.pipeline(), null, EmbeddedHttp.TLS_CLIENT, request -> BACKEND,
-                HttpLimits.defaults(), RequestIds.defaults(), shared, (d, target, init, l) -> {
-                    EmbeddedChannel backend = new EmbeddedChannel();
-                    backend.pipeline().addLast(init);
-                    backends.add(backend);
-                    return backend.newSucceededFuture();
-                });
+                HttpLimits.defaults(), RequestIds.defaults(), shared, EmbeddedHttp.backendsInto(backends));
     }
 
     @AfterEach

@@ -6,6 +6,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Drives the downstream pipeline on an {@link EmbeddedChannel} with raw HTTP/1.x bytes. */
 final class EmbeddedHttp {
@@ -14,7 +17,31 @@ final class EmbeddedHttp {
             new InetSocketAddress("192.0.2.7", 50_000), 443, "https", "example.test", "TLSv1.3",
             "TLS_AES_128_GCM_SHA256");
 
+    /** A connector that fails the test if the proxy opens a backend connection. */
+    static final UpstreamPool.Connector NO_BACKEND = (d, t, i, l) -> {
+        throw new AssertionError("no backend connection expected");
+    };
+
     private EmbeddedHttp() {
+    }
+
+    /** A connector that opens each backend connection as a new embedded channel and adds it to {@code backends}. */
+    static UpstreamPool.Connector backendsInto(List<EmbeddedChannel> backends) {
+        return (downstream, target, initializer, limits) -> {
+            EmbeddedChannel backend = new EmbeddedChannel();
+            backend.pipeline().addLast(initializer);
+            backends.add(backend);
+            return backend.newSucceededFuture();
+        };
+    }
+
+    /** Like {@link #backendsInto(List)}, and asserts that every connection goes to {@code expectedTarget}. */
+    static UpstreamPool.Connector backendsInto(List<EmbeddedChannel> backends, RouteAction.Forward expectedTarget) {
+        UpstreamPool.Connector connector = backendsInto(backends);
+        return (downstream, target, initializer, limits) -> {
+            assertThat(target).isEqualTo(expectedTarget);
+            return connector.connect(downstream, target, initializer, limits);
+        };
     }
 
     /** Returns an embedded HTTP/1.1 connection configured like a real one, with the given routes. */
@@ -25,9 +52,7 @@ final class EmbeddedHttp {
     }
 
     static EmbeddedChannel http1(Routes routes) {
-        return http1(routes, HttpLimits.defaults(), (d, t, i, l) -> {
-            throw new AssertionError("no backend connection expected");
-        });
+        return http1(routes, HttpLimits.defaults(), NO_BACKEND);
     }
 
     /** Writes raw bytes as if they came from the peer. */

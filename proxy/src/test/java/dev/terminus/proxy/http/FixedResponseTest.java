@@ -90,9 +90,7 @@ class FixedResponseTest {
 
     @Test
     void oversizedHeadersGet431NamingTheCauseAndClose() {
-        EmbeddedChannel ch = EmbeddedHttp.http1(HELLO, HttpLimits.defaults(), (d, t, i, l) -> {
-            throw new AssertionError("no backend connection expected");
-        });
+        EmbeddedChannel ch = EmbeddedHttp.http1(HELLO, HttpLimits.defaults(), EmbeddedHttp.NO_BACKEND);
         send(ch, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n");
 
         String out = written(ch);

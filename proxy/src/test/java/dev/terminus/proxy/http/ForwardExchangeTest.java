@@ -22,13 +22,8 @@ class ForwardExchangeTest {
     private static final HttpLimits LIMITS = HttpLimits.defaults().withResponseTimeoutMillis(1_000);
 
     private final List<EmbeddedChannel> backends = new ArrayList<>();
-    private final EmbeddedChannel client = EmbeddedHttp.http1(request -> BACKEND, LIMITS, (d, target, init, l) -> {
-        assertThat(target).isEqualTo(BACKEND);
-        EmbeddedChannel backend = new EmbeddedChannel();
-        backend.pipeline().addLast(init);
-        backends.add(backend);
-        return backend.newSucceededFuture();
-    });
+    private final EmbeddedChannel client = EmbeddedHttp.http1(request -> BACKEND, LIMITS,
+            EmbeddedHttp.backendsInto(backends, BACKEND));
 
     @AfterEach
     void releaseAll() {
@@ -235,12 +230,7 @@ class ForwardExchangeTest {
                 "PUT /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc")) {
             backends.forEach(EmbeddedChannel::finishAndReleaseAll);
             backends.clear();
-            EmbeddedChannel c = EmbeddedHttp.http1(r -> BACKEND, LIMITS, (d, target, init, l) -> {
-                EmbeddedChannel backend = new EmbeddedChannel();
-                backend.pipeline().addLast(init);
-                backends.add(backend);
-                return backend.newSucceededFuture();
-            });
+            EmbeddedChannel c = EmbeddedHttp.http1(r -> BACKEND, LIMITS, EmbeddedHttp.backendsInto(backends));
             send(c, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
             send(backend(), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
             written(c);
@@ -274,13 +264,11 @@ class ForwardExchangeTest {
         RouteAction.Forward b = new RouteAction.Forward("10.0.0.2", 80);
         List<RouteAction.Forward> targets = new ArrayList<>();
         UpstreamGroup group = avoid -> avoid == a ? b : a;
+        UpstreamPool.Connector embedded = EmbeddedHttp.backendsInto(backends);
         EmbeddedChannel c = EmbeddedHttp.http1(r -> new RouteAction.Balanced("g", group), LIMITS,
                 (d, target, init, l) -> {
                     targets.add(target);
-                    EmbeddedChannel backend = new EmbeddedChannel();
-                    backend.pipeline().addLast(init);
-                    backends.add(backend);
-                    return backend.newSucceededFuture();
+                    return embedded.connect(d, target, init, l);
                 });
         try {
             send(c, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");

@@ -1,16 +1,8 @@
 package dev.terminus.proxy.http;
 
 import io.netty.channel.epoll.Epoll;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.pkitesting.CertificateBuilder;
-import io.netty.pkitesting.X509Bundle;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,16 +92,7 @@ class ForwardingIntegrationTest {
             }
             return new RouteAction.Forward("127.0.0.1", echo.getPort());
         };
-        X509Bundle cert = new CertificateBuilder().subject("CN=" + HOST).addSanDnsName(HOST)
-                .setIsCertificateAuthority(true).buildSelfSigned();
-        sslContext = SslContextBuilder.forServer(cert.getKeyPair().getPrivate(), cert.getCertificatePath())
-                .sslProvider(SslProvider.OPENSSL)
-                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-                .build();
+        sslContext = TestServers.alpnServerContext(HOST);
         plainPort = servers.plainProxy(TestServers.Transport.NIO, routes, LIMITS).getPort();
         // The TLS listener runs on epoll where the machine has it, so the forwarder's
         // same-transport backend connections are exercised on both transports.

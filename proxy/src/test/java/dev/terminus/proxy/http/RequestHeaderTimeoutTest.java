@@ -1,6 +1,7 @@
 package dev.terminus.proxy.http;
 
 import dev.terminus.proxy.testing.ProxyRig;
+import dev.terminus.proxy.testing.RawResponses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,8 @@ class RequestHeaderTimeoutTest {
             out.write("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             socket.setSoTimeout(10_000);
-            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 OK\r\n").endsWith("ok\n");
+            assertThat(RawResponses.readOne(socket.getInputStream())).startsWith("HTTP/1.1 200 OK\r\n")
+                    .endsWith("ok\n");
 
             // Between requests only the idle timeout (10 s) applies, as nginx's keepalive_timeout.
             socket.setSoTimeout((int) (2 * TIMEOUT_MS));
@@ -144,21 +146,6 @@ class RequestHeaderTimeoutTest {
         socket.setSoTimeout((int) SLACK_MS);
         in.transferTo(got);
         return got.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** Reads one response with a Content-Length body. */
-    private static String readResponse(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after " + head);
-            }
-            head.append((char) b);
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
-        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-        return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
     }
 
     private void assertCounted(String outcome, double expected) throws InterruptedException {

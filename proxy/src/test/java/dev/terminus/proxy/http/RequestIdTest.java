@@ -1,15 +1,7 @@
 package dev.terminus.proxy.http;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.pkitesting.CertificateBuilder;
-import io.netty.pkitesting.X509Bundle;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,12 +38,7 @@ class RequestIdTest {
     private EmbeddedChannel client(RequestIds ids, Routes routes) {
         EmbeddedChannel channel = new EmbeddedChannel();
         HttpPipelines.configure(channel.pipeline(), null, EmbeddedHttp.TLS_CLIENT, routes, HttpLimits.defaults(), ids,
-                HttpState.unregistered(), (d, target, init, l) -> {
-                    EmbeddedChannel backend = new EmbeddedChannel();
-                    backend.pipeline().addLast(init);
-                    backends.add(backend);
-                    return backend.newSucceededFuture();
-                });
+                HttpState.unregistered(), EmbeddedHttp.backendsInto(backends));
         channels.add(channel);
         return channel;
     }
@@ -150,16 +137,7 @@ class RequestIdTest {
 
     @Test
     void realCurlOverHttp2SeesTheIdTheBackendGot() throws Exception {
-        X509Bundle cert = new CertificateBuilder().subject("CN=id.test").addSanDnsName("id.test")
-                .setIsCertificateAuthority(true).buildSelfSigned();
-        SslContext ssl = SslContextBuilder.forServer(cert.getKeyPair().getPrivate(), cert.getCertificatePath())
-                .sslProvider(SslProvider.OPENSSL)
-                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-                .build();
+        SslContext ssl = TestServers.alpnServerContext("id.test");
         try (TestServers servers = new TestServers()) {
             InetSocketAddress echo = servers.echoBackend();
             int port = servers.tlsProxy(TestServers.Transport.NIO, ssl,

@@ -29,12 +29,20 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import io.netty.util.ReferenceCountUtil;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -99,6 +107,32 @@ final class TestServers implements AutoCloseable {
                 HttpPipelines.configure(ch.pipeline(), null, info(ch, "http", null), routes, limits);
             }
         });
+    }
+
+    /** Returns a self-signed certificate for {@code host} that clients can also trust as its own CA. */
+    static X509Bundle selfSigned(String host) throws Exception {
+        return new CertificateBuilder().subject("CN=" + host).addSanDnsName(host)
+                .setIsCertificateAuthority(true).buildSelfSigned();
+    }
+
+    /**
+     * Returns a server context for {@link #tlsProxy} (OpenSSL, HTTP/2-safe ciphers) that offers h2 and
+     * http/1.1 by ALPN, as the TLS layer does. The caller releases it.
+     */
+    static SslContext alpnServerContext(X509Bundle cert) throws SSLException {
+        return SslContextBuilder.forServer(cert.getKeyPair().getPrivate(), cert.getCertificatePath())
+                .sslProvider(SslProvider.OPENSSL)
+                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                .build();
+    }
+
+    /** Returns {@link #alpnServerContext(X509Bundle)} for a new self-signed certificate for {@code host}. */
+    static SslContext alpnServerContext(String host) throws Exception {
+        return alpnServerContext(selfSigned(host));
     }
 
     /** Starts a TLS proxy listener that negotiates h2 or http/1.1 by ALPN, as the TLS layer does. */

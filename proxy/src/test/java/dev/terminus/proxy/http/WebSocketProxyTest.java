@@ -3,14 +3,8 @@ package dev.terminus.proxy.http;
 import dev.terminus.proxy.testing.ProxyRig;
 import dev.terminus.proxy.testing.TestPki;
 import dev.terminus.proxy.testing.WebSockets;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +31,8 @@ class WebSocketProxyTest {
 
     @Test
     void echoesThroughAPlainForward() throws Exception {
-        X509Bundle cert = new CertificateBuilder().subject("CN=" + HOST).addSanDnsName(HOST)
-                .setIsCertificateAuthority(true).buildSelfSigned();
-        SslContext server = SslContextBuilder.forServer(cert.getKeyPair().getPrivate(), cert.getCertificatePath())
-                .sslProvider(SslProvider.OPENSSL)
-                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-                .build();
+        X509Bundle cert = TestServers.selfSigned(HOST);
+        SslContext server = TestServers.alpnServerContext(cert);
         SslContext client = SslContextBuilder.forClient().trustManager(cert.getCertificate()).build();
         try (WebSockets.Server backend = WebSockets.echoServer(); TestServers servers = new TestServers()) {
             Routes routes = request -> new RouteAction.Forward("127.0.0.1", backend.port());

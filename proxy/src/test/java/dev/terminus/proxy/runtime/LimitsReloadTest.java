@@ -2,19 +2,16 @@ package dev.terminus.proxy.runtime;
 
 import dev.terminus.proxy.admin.AdminBackend;
 import dev.terminus.proxy.testing.ProxyRig;
+import dev.terminus.proxy.testing.RawResponses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,17 +58,6 @@ class LimitsReloadTest {
         socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + size + "\r\n\r\n"
                 + "x".repeat(size)).getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after: " + head);
-            }
-            head.write(b);
-        }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        Matcher m = Pattern.compile("(?i)content-length: (\\d+)").matcher(text);
-        return text + new String(in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0), StandardCharsets.US_ASCII);
+        return RawResponses.readOne(socket.getInputStream());
     }
 }
