@@ -93,6 +93,31 @@ class AccessLogHandlerTest {
     }
 
     @Test
+    void aWebSocketUpgradeIsLoggedWithItsStatus101() throws Exception {
+        List<EmbeddedChannel> backends = new ArrayList<>();
+        EmbeddedChannel ch = channel(request -> new RouteAction.Forward("192.0.2.99", 8080),
+                EmbeddedHttp.backendsInto(backends));
+        send(ch, "GET /chat HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertThat(written(backends.get(0))).containsIgnoringCase("upgrade: websocket");
+        send(backends.get(0), "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+        assertThat(written(ch)).startsWith("HTTP/1.1 101 ");
+        // Tunnel bytes after the 101 are not HTTP and make no further line.
+        send(ch, "\u0081\u0002hi");
+        ch.finishAndReleaseAll();
+        backends.forEach(EmbeddedChannel::finishAndReleaseAll);
+
+        List<JsonNode> lines = lines();
+
+        assertThat(lines).hasSize(1);
+        JsonNode line = lines.get(0);
+        assertThat(line.get("status").asInt()).isEqualTo(101);
+        assertThat(line.get("error").isNull()).as(line.toString()).isTrue();
+        assertThat(line.get("target").asText()).isEqualTo("192.0.2.99:8080");
+    }
+
+    @Test
     void aClientThatLeavesWhileTheBackendConnectsIsLoggedAsClientClosed() throws Exception {
         EmbeddedChannel ch = channel(request -> new RouteAction.Forward("192.0.2.99", 8080),
                 (downstream, target, init, limits) -> downstream.newPromise());
