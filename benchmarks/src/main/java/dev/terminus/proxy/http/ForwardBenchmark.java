@@ -110,8 +110,9 @@ public class ForwardBenchmark {
         // The first request opens the backend connection; check what each hop sees once, in full.
         send(forwarding, REQUEST);
         String sent = drain(backend());
-        require(sent.startsWith("GET / HTTP/1.1\r\n") && sent.contains("x-forwarded-for: 127.0.0.1\r\n"),
-                "backend got: " + sent);
+        String lower = sent.toLowerCase(Locale.ROOT);
+        require(sent.startsWith("GET / HTTP/1.1\r\n") && lower.contains("\r\nhost: 127.0.0.1:8443\r\n")
+                && lower.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"), "backend got: " + sent);
         forwardedBytes = sent.length();
         send(backend(), BACKEND_RESPONSE);
         String answer = drain(forwarding);
