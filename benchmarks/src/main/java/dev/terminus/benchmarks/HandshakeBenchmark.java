@@ -4,9 +4,6 @@ import dev.terminus.proxy.tls.SecurityPolicy;
 import dev.terminus.proxy.tls.TlsProvider;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Full TLS handshakes in memory, client and server engine in one thread, the server built through
  * the proxy's own TLS setup (context per policy, credentials offered per connection by SNI).
  * Reported as handshakes per second for the pair; the server's share is about half for ECDSA and
- * more for RSA. Resumption is off, so every handshake is full.
+ * more for RSA. Resumption is off, so every handshake is full. The client offers an X25519 key
+ * share, as {@code compare.sh}'s load generator does (see {@link BenchClients}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -59,9 +57,7 @@ public class HandshakeBenchmark {
         TlsProvider p = TlsProvider.detect("jdk".equals(provider));
         server = TlsFixture.of(p, SecurityPolicy.TLS13_1_2_2021_06,
                 List.of(pki.leaf("bench", "rsa".equals(key), "bench.test")));
-        client = SslContextBuilder.forClient()
-                .sslProvider("jdk".equals(provider) ? SslProvider.JDK : SslProvider.OPENSSL)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).protocols(protocol).build();
+        client = BenchClients.of(!"jdk".equals(provider), protocol, 0);
     }
 
     @TearDown(Level.Trial)

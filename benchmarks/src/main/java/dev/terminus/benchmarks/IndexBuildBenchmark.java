@@ -1,9 +1,8 @@
 package dev.terminus.benchmarks;
 
 import dev.terminus.proxy.tls.CertificateIndex;
-import dev.terminus.proxy.tls.SecurityPolicy;
+import dev.terminus.proxy.tls.ListenerTls;
 import dev.terminus.proxy.tls.ServedCertificate;
-import dev.terminus.proxy.tls.TlsProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,14 +17,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the SNI index over prepared certificates, as a reload does after reading them: the
- * swap itself is one reference write, so the index build is what a reload adds on top of the
- * certificates that changed.
+ * What a reload costs once the certificates are read: {@code build} builds the SNI index over
+ * prepared certificates; {@code swapOneChanged} is a reload in which one certificate among
+ * {@code names} changed and the rest reuse their key material: a new index, a new TLS context for
+ * the listener, and the swap (one reference write). The re-reading and hashing of every file
+ * that a real reload does first is measured by {@link ScaleMain} ("reload").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -37,18 +37,17 @@ public class IndexBuildBenchmark {
     @Param({"10000", "100000"})
     public int names;
 
-    private TlsFixture fixture;
+    private SwapFixture fixture;
     private List<ServedCertificate> certificates;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        GeneratedCertificates pki = new GeneratedCertificates();
-        List<GeneratedCertificates.Pem> pems = new ArrayList<>(names);
-        for (int i = 0; i < names; i++) {
-            pems.add(pki.leaf("c" + i, false, "host" + i + ".swap.test"));
-        }
-        fixture = TlsFixture.of(TlsProvider.detect(false), SecurityPolicy.DEFAULT, pems);
-        certificates = fixture.tls.index().certificates();
+        fixture = new SwapFixture(names);
+        certificates = fixture.current.get().index().certificates();
+        fixture.swap();
+        fixture.checkServed();
+        fixture.swap();
+        fixture.checkServed();
     }
 
     @TearDown(Level.Trial)
@@ -59,5 +58,10 @@ public class IndexBuildBenchmark {
     @Benchmark
     public CertificateIndex build() {
         return CertificateIndex.build(certificates, certificates.get(0), false);
+    }
+
+    @Benchmark
+    public ListenerTls swapOneChanged() throws Exception {
+        return fixture.swap();
     }
 }

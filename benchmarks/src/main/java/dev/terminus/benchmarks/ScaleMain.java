@@ -27,6 +27,8 @@ import java.util.SplittableRandom;
  * proxy's own start-up path (YAML, PEM files, checks, BoringSSL credentials, SNI index), what
  * they cost in memory, and the handshake rate with clients asking for random names across all
  * N versus one name. Handshakes run in memory (engine pairs, one thread), in interleaved rounds.
+ * Also reloads with one certificate's files replaced (what renewing one certificate costs at
+ * that scale) while another thread keeps looking names up.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.terminus.benchmarks.ScaleMain [count] [dir] [seconds]</pre>
  */
@@ -64,6 +66,8 @@ public final class ScaleMain {
                 (heap1 - heap0) >> 20, (committed1 - committed0) >> 20, (rss1 - rss0) >> 20,
                 ((rss1 - rss0) - (committed1 - committed0)) >> 20, rss1 >> 20);
 
+        reload(runtime, pki, dir.resolve("many"), count);
+
         ProxyRuntime single = new ProxyRuntime(null, ConfigLoader.load(one), TlsProvider.detect(false),
                 Clock.systemUTC(), new SimpleMeterRegistry());
         ListenerTls manyTls = runtime.snapshots().current().listener("scale").tls();
@@ -88,6 +92,88 @@ public final class ScaleMain {
                 100 * manySum / oneSum);
         single.close();
         runtime.close();
+    }
+
+    /**
+     * Replaces one certificate's files with a new certificate for the same name and reloads, as an
+     * operator renewing one certificate among {@code count} would; meanwhile another thread keeps
+     * looking up random names in whatever snapshot is current, as handshakes do. Prints the
+     * reload time, and how many lookups ran during it and the longest gap between two of them.
+     */
+    private static void reload(ProxyRuntime runtime, GeneratedCertificates pki, Path dir, int count)
+            throws Exception {
+        String name = "host" + (count - 1);
+        String host = name + ".scale.test";
+        String before = served(runtime, host);
+        GeneratedCertificates.Pem renewed = pki.leaf(name, false, host);
+        Files.write(dir.resolve("certs").resolve(name + ".pem"), renewed.chain());
+        Files.write(dir.resolve("certs").resolve(name + ".key"), renewed.key());
+
+        Lookups lookups = new Lookups(runtime, count);
+        Thread reader = new Thread(lookups, "lookups");
+        reader.start();
+        long t0 = System.nanoTime();
+        dev.terminus.proxy.admin.AdminBackend.ReloadResult result;
+        try {
+            result = runtime.reload();
+        } finally {
+            lookups.running = false;
+        }
+        long t1 = System.nanoTime();
+        reader.join(60_000);
+        if (lookups.failure != null) {
+            throw new IllegalStateException("lookups failed during the reload", lookups.failure);
+        }
+        String after = served(runtime, host);
+        if (!result.ok() || after.equals(before)) {
+            throw new IllegalStateException("reload did not swap in the renewed certificate for " + host + ": "
+                    + result.message() + " (serial before " + before + ", after " + after + ")");
+        }
+        System.out.printf(Locale.ROOT, "reload with 1 of %d certificates changed: %.2f s; %d lookups ran meanwhile, "
+                        + "longest gap between two %.1f ms%n",
+                count, (t1 - t0) / 1e9, lookups.count, lookups.longestGap / 1e6);
+    }
+
+    /** Looks up random names in the current snapshot, as handshakes do, until told to stop. */
+    private static final class Lookups implements Runnable {
+        private final ProxyRuntime runtime;
+        private final int names;
+        volatile boolean running = true;
+        long count;
+        long longestGap;
+        RuntimeException failure;
+
+        Lookups(ProxyRuntime runtime, int names) {
+            this.runtime = runtime;
+            this.names = names;
+        }
+
+        @Override
+        public void run() {
+            SplittableRandom r = new SplittableRandom(3);
+            long last = System.nanoTime();
+            try {
+                // Bounded by the reload (the flag) and by count.
+                while (running && count < 1_000_000_000L) {
+                    String n = "host" + r.nextInt(names) + ".scale.test";
+                    if (runtime.snapshots().current().listener("scale").tls().index().select(n).outcome()
+                            != dev.terminus.proxy.tls.SniOutcome.EXACT) {
+                        throw new IllegalStateException(n + " was not found during the reload");
+                    }
+                    long now = System.nanoTime();
+                    longestGap = Math.max(longestGap, now - last);
+                    last = now;
+                    count++;
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+    }
+
+    private static String served(ProxyRuntime runtime, String host) {
+        return runtime.snapshots().current().listener("scale").tls().index().select(host).certificates().get(0)
+                .serialHex();
     }
 
     /** Returns in-memory full handshakes per second for SNI names chosen at random among {@code names}. */

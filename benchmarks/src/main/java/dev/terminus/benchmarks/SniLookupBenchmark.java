@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -45,14 +44,10 @@ public class SniLookupBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        // Half the certificates carry an exact name, half a wildcard; the key material is shared
-        // through one generated certificate per name, which the index does not look at.
-        GeneratedCertificates pki = new GeneratedCertificates();
-        List<GeneratedCertificates.Pem> pems = new ArrayList<>(names);
-        for (int i = 0; i < names; i++) {
-            pems.add(pki.leaf("c" + i, false, "host" + i + ".exact.test", "*.zone" + i + ".wild.test"));
-        }
-        fixture = TlsFixture.of(TlsProvider.detect(false), SecurityPolicy.DEFAULT, pems);
+        // Every certificate carries one exact name and one wildcard. The index never looks at
+        // key material, so they share one real certificate's (see TlsFixture.synthetic).
+        fixture = TlsFixture.synthetic(TlsProvider.detect(false), SecurityPolicy.DEFAULT, names,
+                i -> List.of("host" + i + ".exact.test", "*.zone" + i + ".wild.test"));
         index = fixture.tls.index();
         SplittableRandom r = new SplittableRandom(7);
         exact = new String[4096];
