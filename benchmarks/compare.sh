@@ -14,7 +14,7 @@ readonly LOAD_CPU=0              # wrk and the shared backend run here
 readonly SERVERS_ALL=(terminus nginx haproxy)
 readonly SCENARIOS_ALL=(hs13 hs12 fixed forward)
 # The JVM settings are part of the result: say them with it.
-readonly TERMINUS_JVM_OPTS=(-XX:+UseParallelGC -Xms256m -Xmx1g -XX:ActiveProcessorCount=1)
+readonly TERMINUS_JVM_OPTS=(-XX:+UseParallelGC -Xms256m -Xmx1g -XX:ActiveProcessorCount=1 -Dio.netty.leakDetection.level=disabled)
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SCRIPT_DIR/.." && pwd)
