@@ -201,6 +201,9 @@ done
 # Clean-up: every process this script starts is recorded here and ended on exit.
 
 tmp=$(mktemp -d /tmp/terminus-compare.XXXXXX)
+# Access logs go to their own directory: Terminus watches its configuration's directory for
+# changes, and the other servers' log writes there would wake its watcher (and bill it the CPU).
+mkdir -p "$tmp/logs"
 declare -A pid=()   # terminus, nginx, haproxy, backend -> pid of the process we started
 
 cleanup() {
@@ -297,14 +300,14 @@ start_server() { # name
             wait_for_port terminus "${port[terminus_forward]}" ;;
         nginx)
             render "$TEMPLATES/nginx.conf.in" "$tmp/nginx.conf"
-            : >"$tmp/nginx-hs.log"
+            : >"$tmp/logs/nginx-hs.log"
             taskset -c "$SERVER_CPU" nginx -p "$tmp" -e "$tmp/nginx-error.log" -c "$tmp/nginx.conf" \
                 -g 'daemon off;' 2>"$tmp/nginx.stderr" &
             pid[nginx]=$!
             wait_for_port nginx "${port[nginx_status]}" ;;
         haproxy)
             render "$TEMPLATES/haproxy.cfg.in" "$tmp/haproxy.cfg"
-            taskset -c "$SERVER_CPU" haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy-access.log" \
+            taskset -c "$SERVER_CPU" haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/logs/haproxy-access.log" \
                 2>"$tmp/haproxy.stderr" &
             pid[haproxy]=$!
             wait_for_port haproxy "${port[haproxy_cli]}" ;;
@@ -380,7 +383,7 @@ counters() { # name listener tls_version(TLSv1.3|TLSv1.2)
             if [[ $listener == hs-* ]]; then
                 awk -v t="$tls" '{ n++; if (index($0, "\"ssl_session_reused\":\".\"")) full++
                                    if (index($0, "\"tls_protocol\":\"" t "\"")) ok++ }
-                    END { printf "%d %d %d ", n, full, ok }' "$tmp/nginx-hs.log"
+                    END { printf "%d %d %d ", n, full, ok }' "$tmp/logs/nginx-hs.log"
             else
                 printf -- '- - - '
             fi

@@ -30,7 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link AccessLogEntry} to {@link #offer}, which puts it on a bounded lock-free
  * multi-producer queue and returns; when the queue is full the entry is dropped and counted,
  * never waited for. One daemon thread formats the entries as JSON lines and writes them in
- * batches through a buffer, flushing whenever the queue runs dry.
+ * batches through a buffer, flushing whenever the queue runs dry. The writer wakes by itself
+ * every {@link #FLUSH_NANOS} (so lines reach the file within about that long); an event loop
+ * wakes it only when a quarter of the queue is full. Waking a parked thread is a system call:
+ * doing it per request cost the event loop more than the rest of the logging did.
  *
  * <p>Writer failures (disk full, file gone) are logged and counted, the lines in the failed
  * batch are counted as dropped, and the file is opened again a second later; the proxy never
@@ -48,7 +51,8 @@ public final class AccessLog implements AutoCloseable {
     /** Lines held while the writer catches up: about 5 MB of entries at most. A power of two. */
     static final int DEFAULT_CAPACITY = 16_384;
     private static final int BATCH = 256;
-    private static final long PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Longest a line waits in the queue before the writer wakes by itself to write it. */
+    static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -65,6 +69,8 @@ public final class AccessLog implements AutoCloseable {
 
     private final Clock clock;
     private final Queue<AccessLogEntry> queue;
+    /** Queue length at which an event loop wakes a parked writer instead of letting it sleep on. */
+    private final int wakeAt;
     private final Opener opener;
     private final Counter droppedQueueFull;
     private final Counter droppedWriteFailed;
@@ -102,6 +108,7 @@ public final class AccessLog implements AutoCloseable {
         this.alwaysOff = alwaysOff;
         this.clock = clock;
         this.queue = PlatformDependent.newFixedMpscQueue(capacity);
+        this.wakeAt = Math.max(1, capacity / 4);
         this.opener = opener;
         String dropped = "terminus.access.log.dropped";
         String droppedHelp = "Access-log lines lost: queue_full (the writer fell behind), write_failed (the file "
@@ -169,8 +176,9 @@ public final class AccessLog implements AutoCloseable {
             warnDropped();
             return;
         }
-        if (parked) {
-            // Only a sleeping writer needs the (system-call) wake-up; a busy one polls again.
+        if (parked && queue.size() >= wakeAt) {
+            // Only a sleeping writer needs the (system-call) wake-up, and only when the queue
+            // fills faster than its own FLUSH_NANOS round would empty it.
             LockSupport.unpark(writer);
         }
     }
@@ -348,7 +356,7 @@ public final class AccessLog implements AutoCloseable {
                 }
                 parked = true;
                 if (queue.isEmpty() && generation.get() == seen && !stopping) {
-                    LockSupport.parkNanos(this, PARK_NANOS);
+                    LockSupport.parkNanos(this, FLUSH_NANOS);
                 }
                 parked = false;
             }
