@@ -1,11 +1,10 @@
 package dev.terminus.proxy.config;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Expands a certificate directory into certificates, as HAProxy's {@code crt <dir>} does: every
@@ -25,29 +24,28 @@ final class CertificateDirectory {
         if (!Files.isDirectory(dir)) {
             throw entry.error(dir + ": not a directory (expected: a directory of NAME.pem and NAME.key files)");
         }
-        // One listing, no per-file stat: 100,000 pairs list in well under a second.
-        java.util.Set<String> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.map(p -> p.getFileName().toString())
-                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
-        } catch (IOException e) {
-            throw entry.error(dir + ": cannot list: " + ConfigLoader.describe(e));
+        // One listing of names, no per-file stat and no Path per entry until a pair is known:
+        // 100,000 pairs list and sort in a fraction of a second.
+        String[] files = dir.toFile().list();
+        if (files == null) {
+            throw entry.error(dir + ": cannot list (expected: a readable directory of NAME.pem and NAME.key files)");
         }
+        Arrays.sort(files);
         for (String file : files) {
             if (!isChain(file)) {
                 continue;
             }
             String name = file.substring(0, file.lastIndexOf('.'));
-            Path chain = dir.resolve(file);
-            Path key = dir.resolve(name + ".key");
-            if (!files.contains(name + ".key")) {
-                throw entry.error(chain + ": no key beside it (expected: " + key + ")");
+            String keyFile = name + ".key";
+            if (Arrays.binarySearch(files, keyFile) < 0) {
+                throw entry.error(dir.resolve(file) + ": no key beside it (expected: " + dir.resolve(keyFile) + ")");
             }
+            Path chain = dir.resolve(file);
             if (!names.add(name)) {
                 throw entry.error(chain + ": certificate name '" + name + "' is already used by this listener "
                         + "(expected: unique names)");
             }
-            certs.add(new ProxyConfig.Certificate(name, chain, key));
+            certs.add(new ProxyConfig.Certificate(name, chain, dir.resolve(keyFile)));
         }
     }
 
