@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sixteen handshakes checks that the proxy served the certificate of the name asked for.
  *
  * <pre>java -cp benchmarks.jar dev.terminus.benchmarks.HandshakeLoad [--seconds S] [--rounds R]
- *     [--connections C] LABEL=PORT,PID,NAMES ...</pre>
+ *     [--warmup W] [--connections C] LABEL=PORT,PID,NAMES ...</pre>
  */
 public final class HandshakeLoad {
     private record Target(String label, int port, long pid, int names) {
@@ -60,6 +60,7 @@ public final class HandshakeLoad {
 
     public static void main(String[] args) throws Exception {
         double seconds = 4;
+        double warmup = 6;
         int rounds = 3;
         int connections = 8;
         List<Target> targets = new ArrayList<>();
@@ -67,6 +68,7 @@ public final class HandshakeLoad {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
                 default -> {
                     String[] kv = args[i].split("=", 2);
@@ -76,7 +78,8 @@ public final class HandshakeLoad {
             }
         }
         if (targets.isEmpty()) {
-            System.err.println("usage: HandshakeLoad [--seconds S] [--rounds R] [--connections C] LABEL=PORT,PID,NAMES ...");
+            System.err.println("usage: HandshakeLoad [--seconds S] [--rounds R] [--warmup W] [--connections C] "
+                    + "LABEL=PORT,PID,NAMES ...");
             System.exit(2);
         }
         SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
@@ -86,7 +89,7 @@ public final class HandshakeLoad {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             for (Target t : targets) {
-                run(group, epoll, client, t, Math.min(2, seconds), connections); // warm-up, both sides
+                run(group, epoll, client, t, warmup, connections); // JIT warm-up, both sides
             }
             double[][] rate = new double[targets.size()][rounds];
             double[][] cpu = new double[targets.size()][rounds];

@@ -109,6 +109,16 @@ final class Der {
         return Arrays.equals(buf, lastContent, contentEnd, expected, 0, expected.length);
     }
 
+    /** Returns how many bytes remain. */
+    int remaining() {
+        return limit - pos;
+    }
+
+    /** Returns the byte {@code i} places after the current position, without moving. */
+    int byteAt(int i) {
+        return buf[pos + i] & 0xff;
+    }
+
     /** Returns the whole of what remains, as one range of the underlying bytes. */
     byte[] rest() {
         return Arrays.copyOfRange(buf, pos, limit);

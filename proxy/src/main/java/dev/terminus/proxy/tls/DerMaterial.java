@@ -210,11 +210,10 @@ final class DerMaterial {
             throw new IllegalArgumentException("validity time has tag 0x" + Integer.toHexString(tag)
                     + " (expected: UTCTime or GeneralizedTime)");
         }
-        byte[] element = validity.element(tag);
-        byte[] t = Arrays.copyOfRange(element, 2, element.length);
+        Der t = validity.read(tag);
         boolean utc = tag == Der.UTC_TIME;
         int digits = utc ? 12 : 14;
-        if (element[1] == digits + 1 && t[digits] == 'Z' && allDigits(t, digits)) {
+        if (t.remaining() == digits + 1 && t.byteAt(digits) == 'Z' && allDigits(t, digits)) {
             int i = 0;
             int year;
             if (utc) {
@@ -229,23 +228,23 @@ final class DerMaterial {
                     number(t, i + 8)).toInstant(ZoneOffset.UTC);
         }
         try {
-            return Time.getInstance(ASN1Primitive.fromByteArray(element)).getDate().toInstant();
+            return Time.getInstance(ASN1Primitive.fromByteArray(Der.encode(tag, t.rest()))).getDate().toInstant();
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("unreadable validity time", e);
         }
     }
 
-    private static boolean allDigits(byte[] t, int count) {
+    private static boolean allDigits(Der t, int count) {
         for (int i = 0; i < count; i++) {
-            if (t[i] < '0' || t[i] > '9') {
+            if (t.byteAt(i) < '0' || t.byteAt(i) > '9') {
                 return false;
             }
         }
         return true;
     }
 
-    private static int number(byte[] t, int at) {
-        return (t[at] - '0') * 10 + (t[at + 1] - '0');
+    private static int number(Der t, int at) {
+        return (t.byteAt(at) - '0') * 10 + (t.byteAt(at + 1) - '0');
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.terminus.proxy.tls;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -91,24 +92,14 @@ final class Pem {
             }
             byte[] der;
             try {
-                der = Base64.getDecoder().decode(java.util.Arrays.copyOf(base64, n));
+                ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(base64, 0, n));
+                der = decoded.array().length == decoded.remaining() ? decoded.array()
+                        : java.util.Arrays.copyOf(decoded.array(), decoded.remaining());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("content of " + type + " is not base64 (" + e.getMessage() + ")", e);
             }
             out.add(new Block(type, der, encrypted));
         }
-    }
-
-    /** Encodes DER as one PEM block with 64-character lines, as OpenSSL writes it. */
-    static byte[] encode(String type, byte[] der) {
-        byte[] head = ("-----BEGIN " + type + "-----\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = ("\n-----END " + type + "-----\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encode(der);
-        byte[] out = new byte[head.length + body.length + tail.length];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(body, 0, out, head.length, body.length);
-        System.arraycopy(tail, 0, out, head.length + body.length, tail.length);
-        return out;
     }
 
     /** Returns where the first line at or after {@code from} that starts with {@code prefix} starts, or -1. */

@@ -112,6 +112,10 @@ public final class TlsProvider {
         if (openSsl) {
             b = SslContextBuilder.forServer(javaKey(defaultCertificate), javaChain(defaultCertificate))
                     .sslProvider(SslProvider.OPENSSL)
+                    // Netty keeps the key in an in-memory key store; the JDK's default, PKCS#12, seals
+                    // it with 10,000 rounds of PBKDF2 each way, which C2 then compiles: a second of
+                    // CPU at every start for a store that never leaves the process. JKS does not.
+                    .keyStoreType("JKS")
                     .option(OpenSslContextOption.GROUPS, policy.groups().toArray(new String[0]));
         } else {
             b = SslContextBuilder.forServer(new JdkSniKeyManager(index)).sslProvider(SslProvider.JDK);
