@@ -40,9 +40,8 @@ public final class ScaleMain {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Path dir = Path.of(args.length > 1 ? args[1] : "/tmp/terminus-scale-" + count);
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        GeneratedCertificates pki = new GeneratedCertificates();
-        Path big = ensureConfig(dir.resolve("many"), pki, count);
-        Path one = ensureConfig(dir.resolve("one"), pki, 1);
+        Path big = ensureConfig(dir.resolve("many"), count);
+        Path one = ensureConfig(dir.resolve("one"), 1);
 
         gc();
         long heap0 = heapUsed();
@@ -199,10 +198,11 @@ public final class ScaleMain {
     }
 
     /**
-     * Writes N certificate files (unless a previous run did) and a one-listener YAML config that
-     * loads them through {@code certificate-directories}, as a large deployment would.
+     * Writes N certificate files (unless a previous run did; leaf and issuing CA in each chain file,
+     * see {@link ScaleCertificates}) and a one-listener YAML config that loads them through
+     * {@code certificate-directories}, as a large deployment would.
      */
-    static Path ensureConfig(Path dir, GeneratedCertificates pki, int count) throws Exception {
+    static Path ensureConfig(Path dir, int count) throws Exception {
         Path certs = Files.createDirectories(dir.resolve("certs"));
         long existing;
         try (var files = Files.list(certs)) {
@@ -210,11 +210,7 @@ public final class ScaleMain {
         }
         if (existing != 2L * count) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                GeneratedCertificates.Pem p = pki.leaf("host" + i, false, "host" + i + ".scale.test");
-                Files.write(certs.resolve("host" + i + ".pem"), p.chain());
-                Files.write(certs.resolve("host" + i + ".key"), p.key());
-            }
+            ScaleCertificates.write(certs, count, true);
             System.out.printf(Locale.ROOT, "generated %d certificates in %s (%.1f s)%n", count, dir,
                     (System.nanoTime() - t0) / 1e9);
         }

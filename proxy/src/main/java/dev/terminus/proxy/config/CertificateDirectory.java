@@ -1,11 +1,12 @@
 package dev.terminus.proxy.config;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.stream.IntStream;
 
 /**
  * Expands a certificate directory into certificates, as HAProxy's {@code crt <dir>} does: every
@@ -25,29 +26,35 @@ final class CertificateDirectory {
         if (!Files.isDirectory(dir)) {
             throw entry.error(dir + ": not a directory (expected: a directory of NAME.pem and NAME.key files)");
         }
-        // One listing, no per-file stat: 100,000 pairs list in well under a second.
-        java.util.Set<String> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.map(p -> p.getFileName().toString())
-                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
-        } catch (IOException e) {
-            throw entry.error(dir + ": cannot list: " + ConfigLoader.describe(e));
+        // One listing of names, no per-file stat and no Path per entry until a pair is known:
+        // 100,000 pairs list, sort and pair in a fraction of a second. Sorted on every core:
+        // this runs before certificates load, while nothing else can use them.
+        String[] files = dir.toFile().list();
+        if (files == null) {
+            throw entry.error(dir + ": cannot list (expected: a readable directory of NAME.pem and NAME.key files)");
         }
-        for (String file : files) {
-            if (!isChain(file)) {
-                continue;
+        Set<String> all = new HashSet<>(Arrays.asList(files));
+        String[] chains = Arrays.stream(files).filter(CertificateDirectory::isChain).toArray(String[]::new);
+        Arrays.parallelSort(chains);
+        ProxyConfig.Certificate[] pairs = new ProxyConfig.Certificate[chains.length];
+        IntStream.range(0, chains.length).parallel().forEach(i -> {
+            String name = chains[i].substring(0, chains[i].lastIndexOf('.'));
+            if (all.contains(name + ".key")) {
+                pairs[i] = new ProxyConfig.Certificate(name, dir.resolve(chains[i]), dir.resolve(name + ".key"));
             }
-            String name = file.substring(0, file.lastIndexOf('.'));
-            Path chain = dir.resolve(file);
-            Path key = dir.resolve(name + ".key");
-            if (!files.contains(name + ".key")) {
-                throw entry.error(chain + ": no key beside it (expected: " + key + ")");
+        });
+        for (int i = 0; i < chains.length; i++) {
+            ProxyConfig.Certificate pair = pairs[i];
+            if (pair == null) {
+                String name = chains[i].substring(0, chains[i].lastIndexOf('.'));
+                throw entry.error(dir.resolve(chains[i]) + ": no key beside it (expected: " + dir.resolve(name + ".key")
+                        + ")");
             }
-            if (!names.add(name)) {
-                throw entry.error(chain + ": certificate name '" + name + "' is already used by this listener "
-                        + "(expected: unique names)");
+            if (!names.add(pair.name())) {
+                throw entry.error(pair.chain() + ": certificate name '" + pair.name() + "' is already used by this "
+                        + "listener (expected: unique names)");
             }
-            certs.add(new ProxyConfig.Certificate(name, chain, key));
+            certs.add(pair);
         }
     }
 

@@ -15,6 +15,9 @@ import dev.terminus.proxy.tls.SecurityPolicy;
 import dev.terminus.proxy.tls.ServedCertificate;
 import dev.terminus.proxy.tls.TlsProvider;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +36,8 @@ import java.util.stream.IntStream;
  * in native memory.
  */
 public final class SnapshotBuilder {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotBuilder.class);
+
     private final TlsProvider provider;
     private final CertificateReader reader;
 
@@ -61,19 +66,28 @@ public final class SnapshotBuilder {
      */
     public ProxySnapshot build(ProxyConfig config, ProxySnapshot previous, long version, TargetGroups.Plan groups)
             throws CertificateException {
+        long start = System.nanoTime();
         Map<String, ServedCertificate> reusable = new HashMap<>();
         if (previous != null) {
             for (ServedCertificate c : previous.owned()) {
                 reusable.put(c.fingerprint(), c);
             }
         }
-        ConcurrentHashMap<String, ServedCertificate> owned = new ConcurrentHashMap<>();
+        int total = 0;
+        for (ProxyConfig.Listener l : config.listeners()) {
+            total += l.certificates().size();
+        }
+        ConcurrentHashMap<String, ServedCertificate> owned = new ConcurrentHashMap<>(Math.max(16, total * 4 / 3 + 1));
         try {
             Map<String, ProxySnapshot.Listener> listeners = new LinkedHashMap<>();
             for (ProxyConfig.Listener l : config.listeners()) {
                 listeners.put(l.name(), listener(l, reusable, owned, groups));
             }
-            return new ProxySnapshot(config, listeners, new ArrayList<>(owned.values()), version);
+            ProxySnapshot snapshot = new ProxySnapshot(config, listeners, new ArrayList<>(owned.values()), version);
+            long reused = owned.values().stream().filter(c -> reusable.get(c.fingerprint()) == c).count();
+            log.info("snapshot {}: {} certificates ready in {} ms ({} key materials built, {} reused from the previous snapshot)",
+                    version, total, (System.nanoTime() - start) / 1_000_000, owned.size() - reused, reused);
+            return snapshot;
         } catch (CertificateException | RuntimeException e) {
             owned.values().forEach(ServedCertificate::release);
             throw e;

@@ -50,29 +50,38 @@ public final class CertificateIndex {
      */
     public static CertificateIndex build(List<ServedCertificate> certificates, ServedCertificate defaultCertificate,
                                          boolean strict) {
-        Map<String, List<ServedCertificate>> exactCandidates = new HashMap<>();
-        Map<String, List<ServedCertificate>> wildcardCandidates = new HashMap<>();
+        // One pass, straight into the final maps: most names have one certificate, so a name's
+        // selection is made once and remade only when a second certificate claims the name.
+        int expected = Math.max(16, certificates.size() * 4 / 3 + 1);
+        Map<String, Selection> exact = new HashMap<>(expected);
+        Map<String, Selection> wildcard = new HashMap<>();
         for (ServedCertificate c : certificates) {
             for (String name : c.names()) {
                 if (HostNames.isWildcard(name)) {
-                    wildcardCandidates.computeIfAbsent(name.substring(2), k -> new ArrayList<>(2)).add(c);
+                    add(wildcard, name.substring(2), c, SniOutcome.WILDCARD);
                 } else {
-                    exactCandidates.computeIfAbsent(name, k -> new ArrayList<>(2)).add(c);
+                    add(exact, name, c, SniOutcome.EXACT);
                 }
             }
         }
-        return new CertificateIndex(selections(exactCandidates, SniOutcome.EXACT),
-                selections(wildcardCandidates, SniOutcome.WILDCARD), defaultCertificate, strict,
-                new ArrayList<>(certificates));
+        return new CertificateIndex(exact, wildcard, defaultCertificate, strict, new ArrayList<>(certificates));
     }
 
-    private static Map<String, Selection> selections(Map<String, List<ServedCertificate>> candidates,
-                                                     SniOutcome outcome) {
-        Map<String, Selection> out = new HashMap<>(Math.max(16, candidates.size() * 4 / 3 + 1));
-        for (Map.Entry<String, List<ServedCertificate>> e : candidates.entrySet()) {
-            out.put(e.getKey(), new Selection(outcome, offer(e.getValue())));
+    private static void add(Map<String, Selection> map, String name, ServedCertificate c, SniOutcome outcome) {
+        Selection s = map.get(name);
+        if (s == null) {
+            map.put(name, new Selection(outcome, new ServedCertificate[] {c}));
+            return;
         }
-        return out;
+        for (ServedCertificate existing : s.certificates) {
+            if (existing == c) {
+                return; // the same name twice in one certificate
+            }
+        }
+        // The kept pair (at most one per key type) plus the newcomer gives the same choice as all candidates.
+        List<ServedCertificate> candidates = new ArrayList<>(List.of(s.certificates));
+        candidates.add(c);
+        map.put(name, new Selection(outcome, offer(candidates)));
     }
 
     /** Picks the ECDSA and the RSA certificate that expire last, ECDSA first. */

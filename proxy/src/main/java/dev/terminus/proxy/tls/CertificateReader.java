@@ -1,17 +1,14 @@
 package dev.terminus.proxy.tls;
 
 import io.netty.handler.ssl.util.LazyX509Certificate;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.Certificate;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
-import org.bouncycastle.util.io.pem.PemObject;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -30,7 +27,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +45,8 @@ public final class CertificateReader {
 
     /** Generators per curve size, kept so that BC's fixed-point tables are computed once per curve. */
     private static final Map<Integer, ECPoint> GENERATORS = new ConcurrentHashMap<>();
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private final Clock clock;
     private final boolean javaObjects;
@@ -69,83 +68,104 @@ public final class CertificateReader {
 
     /** Reads and checks one certificate from its chain and key files. */
     public LoadedCertificate read(String name, Path chainFile, Path keyFile) throws CertificateException {
-        byte[] chainPem = readFile(chainFile, "certificate chain");
-        byte[] keyPem = readFile(keyFile, "private key");
-        return read(name, chainPem, chainFile.toString(), keyPem, keyFile.toString());
+        Buffers b = BUFFERS.get();
+        byte[] chain = readFile(chainFile, "certificate chain", b, b.chain);
+        int chainLength = b.length;
+        byte[] key = readFile(keyFile, "private key", b, b.key);
+        return read(name, chain, chainLength, chainFile.toString(), key, b.length, keyFile.toString(), b.sha256);
     }
 
     /** Reads and checks one certificate from PEM bytes; the labels name the inputs in errors. */
     public LoadedCertificate read(String name, byte[] chainPem, String chainLabel, byte[] keyPem, String keyLabel)
             throws CertificateException {
-        List<byte[]> ders = new ArrayList<>(2);
-        for (PemObject block : DerMaterial.blocks(chainPem, chainLabel, "certificate")) {
-            if (!"CERTIFICATE".equals(block.getType())) {
-                throw new CertificateException(chainLabel + ": unexpected PEM block '" + block.getType()
-                        + "' in a certificate chain (expected: CERTIFICATE blocks, leaf first)");
-            }
-            ders.add(block.getContent());
-        }
-        if (ders.isEmpty()) {
+        return read(name, chainPem, chainPem.length, chainLabel, keyPem, keyPem.length, keyLabel, BUFFERS.get().sha256);
+    }
+
+    private LoadedCertificate read(String name, byte[] chainPem, int chainLength, String chainLabel, byte[] keyPem,
+                                   int keyLength, String keyLabel, MessageDigest sha256) throws CertificateException {
+        List<Pem.Block> blocks = blocks(chainPem, chainLength, chainLabel, "certificate");
+        if (blocks.isEmpty()) {
             throw new CertificateException(chainLabel
                     + ": no certificate found (expected: PEM CERTIFICATE blocks, leaf first)");
         }
-        Certificate leaf = DerMaterial.certificate(ders.get(0), chainLabel);
-        for (int i = 1; i < ders.size(); i++) {
-            DerMaterial.certificate(ders.get(i), chainLabel);
+        for (Pem.Block block : blocks) {
+            if (!"CERTIFICATE".equals(block.type())) {
+                throw new CertificateException(chainLabel + ": unexpected PEM block '" + block.type()
+                        + "' in a certificate chain (expected: CERTIFICATE blocks, leaf first)");
+            }
         }
-        SubjectPublicKeyInfo spki = leaf.getSubjectPublicKeyInfo();
-        String keyType = DerMaterial.keyType(spki, chainLabel);
-        PrivateKeyInfo keyInfo = DerMaterial.privateKey(keyPem, keyLabel);
+        DerMaterial.Leaf leaf = DerMaterial.leaf(blocks.get(0).der(), chainLabel);
+        for (int i = 1; i < blocks.size(); i++) {
+            DerMaterial.certificate(blocks.get(i).der(), chainLabel);
+        }
+        DerMaterial.Key keyInfo = DerMaterial.privateKey(blocks(keyPem, keyLength, keyLabel, "private key"), keyLabel);
         String mismatch = keyLabel + ": private key does not match the certificate in " + chainLabel;
-        boolean same;
-        try {
-            same = DerMaterial.sameKey(keyInfo, spki);
-        } catch (IOException | RuntimeException e) {
-            throw new CertificateException(keyLabel + ": malformed private key: " + e.getMessage(), e);
-        }
-        if (!same) {
+        byte[] pkcs8 = DerMaterial.matchingPkcs8(keyInfo, leaf, !javaObjects);
+        if (pkcs8 == null) {
             throw new CertificateException(mismatch);
         }
-        Instant notBefore = leaf.getStartDate().getDate().toInstant();
-        Instant notAfter = leaf.getEndDate().getDate().toInstant();
         Instant now = clock.instant();
-        if (now.isAfter(notAfter)) {
-            throw new CertificateException(chainLabel + ": certificate expired on " + notAfter + " (subject "
-                    + leaf.getSubject() + ")");
+        if (now.isAfter(leaf.notAfter())) {
+            throw new CertificateException(chainLabel + ": certificate expired on " + leaf.notAfter() + " (subject "
+                    + leaf.subjectText() + ")");
         }
-        if (now.isBefore(notBefore)) {
-            throw new CertificateException(chainLabel + ": certificate is not valid before " + notBefore);
+        if (now.isBefore(leaf.notBefore())) {
+            throw new CertificateException(chainLabel + ": certificate is not valid before " + leaf.notBefore());
         }
-        String algorithm = keyType.startsWith("EC_") ? "EC" : "RSA";
-        X509Certificate[] chain = new X509Certificate[ders.size()];
+        String algorithm = keyInfo.algorithm();
+        X509Certificate[] chain = new X509Certificate[blocks.size()];
         PrivateKey key;
         if (javaObjects) {
             for (int i = 0; i < chain.length; i++) {
-                chain[i] = javaCertificate(ders.get(i), chainLabel);
+                chain[i] = javaCertificate(blocks.get(i).der(), chainLabel);
             }
-            key = javaKey(algorithm, encoded(keyInfo, keyLabel), keyLabel);
+            key = javaKey(algorithm, pkcs8, keyLabel);
             if (!matches(key, chain[0].getPublicKey())) {
                 throw new CertificateException(mismatch);
             }
         } else {
-            // BoringSSL decodes these itself (and compares EC key pairs) when it builds the credential.
+            // BoringSSL decodes these itself, and checks that an EC key's scalar gives the public
+            // point (the certificate's, see DerMaterial.matchingPkcs8) when it builds the credential.
             for (int i = 0; i < chain.length; i++) {
-                chain[i] = new LazyX509Certificate(ders.get(i));
+                chain[i] = new LazyX509Certificate(blocks.get(i).der());
             }
-            key = new DerMaterial.EncodedPrivateKey(algorithm, encoded(keyInfo, keyLabel));
+            key = new DerMaterial.EncodedPrivateKey(algorithm, pkcs8);
         }
-        return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, DerMaterial.dnsNames(leaf), keyType,
-                fingerprint(chainPem, keyPem), DerMaterial.serial(leaf), notBefore, notAfter);
+        return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, leaf.dnsNames(), leaf.keyType(),
+                fingerprint(sha256, chainPem, chainLength, keyPem, keyLength), leaf.serial(), leaf.notBefore(),
+                leaf.notAfter());
     }
 
-    private static byte[] readFile(Path file, String what) throws CertificateException {
+    private static List<Pem.Block> blocks(byte[] pem, int length, String label, String what)
+            throws CertificateException {
         try {
-            long size = Files.size(file);
-            if (size > MAX_PEM_BYTES) {
-                throw new CertificateException(file + ": " + what + " file is " + size + " bytes (expected: at most "
-                        + MAX_PEM_BYTES + ")");
+            return Pem.blocks(pem, length);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateException(label + ": malformed PEM " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a whole file into {@code scratch} when it fits, else into a new array, and leaves the
+     * length read in {@code b.length}. One open and one read (plus the read that sees the end), no
+     * stat: at 100,000 certificates every system call counts.
+     */
+    private static byte[] readFile(Path file, String what, Buffers b, byte[] scratch) throws CertificateException {
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(scratch, 0, scratch.length);
+            if (n < scratch.length) {
+                b.length = n;
+                return scratch;
             }
-            return Files.readAllBytes(file);
+            byte[] rest = in.readNBytes((int) MAX_PEM_BYTES + 1 - n);
+            if (n + rest.length > MAX_PEM_BYTES) {
+                throw new CertificateException(file + ": " + what + " file is larger than " + MAX_PEM_BYTES
+                        + " bytes (expected: at most " + MAX_PEM_BYTES + ")");
+            }
+            byte[] all = Arrays.copyOf(scratch, n + rest.length);
+            System.arraycopy(rest, 0, all, n, rest.length);
+            b.length = all.length;
+            return all;
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CertificateException(file + ": cannot read " + what + ": no such file");
         } catch (java.nio.file.AccessDeniedException e) {
@@ -155,11 +175,19 @@ public final class CertificateReader {
         }
     }
 
-    private static byte[] encoded(PrivateKeyInfo info, String label) throws CertificateException {
-        try {
-            return info.getEncoded();
-        } catch (IOException e) {
-            throw new CertificateException(label + ": malformed private key: " + e.getMessage(), e);
+    /** Per-thread scratch space for file contents, so that reading a certificate allocates only what it keeps. */
+    private static final class Buffers {
+        final byte[] chain = new byte[16 * 1024];
+        final byte[] key = new byte[16 * 1024];
+        final MessageDigest sha256;
+        int length;
+
+        Buffers() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required by every JDK", e);
+            }
         }
     }
 
@@ -210,15 +238,11 @@ public final class CertificateReader {
         return false;
     }
 
-    private static String fingerprint(byte[] chain, byte[] key) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(chain);
-            sha.update((byte) 0);
-            sha.update(key);
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JDK", e);
-        }
+    /** Returns SHA-256 over the chain bytes, a zero byte and the key bytes, in hex; resets the digest. */
+    private static String fingerprint(MessageDigest sha256, byte[] chain, int chainLength, byte[] key, int keyLength) {
+        sha256.update(chain, 0, chainLength);
+        sha256.update((byte) 0);
+        sha256.update(key, 0, keyLength);
+        return HexFormat.of().formatHex(sha256.digest());
     }
 }

@@ -32,7 +32,17 @@ public record LoadedCertificate(String name, X509Certificate[] chain, PrivateKey
         return keyType.startsWith("EC_");
     }
 
+    /** Returns the serial in lower-case hex without leading zeros, as {@code BigInteger.toString(16)} does. */
     public String serialHex() {
-        return serial.toString(16);
+        if (serial.signum() <= 0) {
+            return serial.toString(16); // not a conforming serial (RFC 5280 4.1.2.2); rare, so the slow way
+        }
+        // BigInteger.toString(16) divides; serials are read by the 100,000 at load, so format the bytes.
+        String hex = java.util.HexFormat.of().formatHex(serial.toByteArray());
+        int i = 0;
+        while (i < hex.length() - 1 && hex.charAt(i) == '0') {
+            i++;
+        }
+        return i == 0 ? hex : hex.substring(i);
     }
 }

@@ -5,7 +5,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslCredential;
-import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
@@ -96,19 +95,7 @@ public final class TlsProvider {
         if (!openSsl) {
             return new ServedCertificate(c, null);
         }
-        try {
-            return new ServedCertificate(c, OpenSslCredentialBuilder.forX509(c.key(), c.chain()).build());
-        } catch (Exception e) {
-            StringBuilder why = new StringBuilder();
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                why.append(why.length() == 0 ? "" : ": ").append(t.getMessage());
-            }
-            if (why.toString().toUpperCase(java.util.Locale.ROOT).contains("KEY_VALUES_MISMATCH")) {
-                throw new CertificateException(c.keySource() + ": private key does not match the certificate in "
-                        + c.source(), e);
-            }
-            throw new CertificateException(c.source() + ": BoringSSL refused the certificate and key: " + why, e);
-        }
+        return new ServedCertificate(c, NativeCredential.build(c));
     }
 
     /**
@@ -125,6 +112,10 @@ public final class TlsProvider {
         if (openSsl) {
             b = SslContextBuilder.forServer(javaKey(defaultCertificate), javaChain(defaultCertificate))
                     .sslProvider(SslProvider.OPENSSL)
+                    // Netty keeps the key in an in-memory key store; the JDK's default, PKCS#12, seals
+                    // it with 10,000 rounds of PBKDF2 each way, which C2 then compiles: a second of
+                    // CPU at every start for a store that never leaves the process. JKS does not.
+                    .keyStoreType("JKS")
                     .option(OpenSslContextOption.GROUPS, policy.groups().toArray(new String[0]));
         } else {
             b = SslContextBuilder.forServer(new JdkSniKeyManager(index)).sslProvider(SslProvider.JDK);

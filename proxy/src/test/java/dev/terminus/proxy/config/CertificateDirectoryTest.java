@@ -50,6 +50,29 @@ class CertificateDirectoryTest {
         assertThat(l.defaultCertificate()).isEqualTo("b-site");
     }
 
+    @Test
+    void ok_manyPairsComeInNameOrderWithTheirOwnFilesAndStrayFilesAreIgnored() throws Exception {
+        // Listing order is the file system's; loading order (and so tie-breaks in the index) must not be.
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 2_000; i++) {
+            String name = "n" + random.nextInt(1_000_000) + "-" + i;
+            String chain = name + (i % 3 == 0 ? ".crt" : ".pem");
+            Files.writeString(certs.resolve(chain), "not read by the config loader");
+            Files.writeString(certs.resolve(name + ".key"), "not read by the config loader");
+            expected.add(name);
+        }
+        Files.writeString(certs.resolve("README.txt"), "stray");
+        Files.writeString(certs.resolve("orphan.key"), "a key without a chain is not a certificate");
+        java.util.Collections.sort(expected);
+        ProxyConfig.Listener l = ConfigLoader.load(config(expected.get(0))).listeners().get(0);
+        assertThat(l.certificates()).extracting(ProxyConfig.Certificate::name).containsExactlyElementsOf(expected);
+        for (ProxyConfig.Certificate c : l.certificates()) {
+            assertThat(c.chain().getFileName().toString()).startsWith(c.name() + ".");
+            assertThat(c.key()).isEqualTo(certs.resolve(c.name() + ".key"));
+        }
+    }
+
     private static boolean served(ProxyRig rig, String name) {
         return rig.app.runtime().certificates().stream().anyMatch(c -> c.source().endsWith(name + ".pem"));
     }

@@ -33,10 +33,10 @@ class CertificateIndexTest {
                 .notBefore(now.minusSeconds(60)).notAfter(now.plus(validity)), sans);
         X509Bundle leaf = (rsa ? b.rsa2048() : b.ecp256()).buildIssuedBy(ca);
         X509Certificate x = leaf.getCertificate();
-        org.bouncycastle.asn1.x509.Certificate asn1 = org.bouncycastle.asn1.x509.Certificate.getInstance(x.getEncoded());
+        DerMaterial.Leaf fields = DerMaterial.leaf(x.getEncoded(), cn);
         LoadedCertificate loaded = new LoadedCertificate(cn, new X509Certificate[] {x},
-                leaf.getKeyPair().getPrivate(), cn + ".pem", cn + ".key", DerMaterial.dnsNames(asn1),
-                DerMaterial.keyType(asn1.getSubjectPublicKeyInfo(), cn), cn, x.getSerialNumber(),
+                leaf.getKeyPair().getPrivate(), cn + ".pem", cn + ".key", fields.dnsNames(), fields.keyType(), cn,
+                x.getSerialNumber(),
                 x.getNotBefore().toInstant(), x.getNotAfter().toInstant());
         // JDK-style holder: the index never touches key material, so no native credential is needed.
         return new ServedCertificate(loaded, null);
