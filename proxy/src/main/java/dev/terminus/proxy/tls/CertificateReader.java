@@ -72,18 +72,18 @@ public final class CertificateReader {
         byte[] chain = readFile(chainFile, "certificate chain", b, b.chain);
         int chainLength = b.length;
         byte[] key = readFile(keyFile, "private key", b, b.key);
-        return read(name, chain, chainLength, chainFile.toString(), key, b.length, keyFile.toString(), b.sha256);
+        return read(name, chain, chainLength, chainFile.toString(), key, b.length, keyFile.toString(), b);
     }
 
     /** Reads and checks one certificate from PEM bytes; the labels name the inputs in errors. */
     public LoadedCertificate read(String name, byte[] chainPem, String chainLabel, byte[] keyPem, String keyLabel)
             throws CertificateException {
-        return read(name, chainPem, chainPem.length, chainLabel, keyPem, keyPem.length, keyLabel, BUFFERS.get().sha256);
+        return read(name, chainPem, chainPem.length, chainLabel, keyPem, keyPem.length, keyLabel, BUFFERS.get());
     }
 
     private LoadedCertificate read(String name, byte[] chainPem, int chainLength, String chainLabel, byte[] keyPem,
-                                   int keyLength, String keyLabel, MessageDigest sha256) throws CertificateException {
-        List<Pem.Block> blocks = blocks(chainPem, chainLength, chainLabel, "certificate");
+                                   int keyLength, String keyLabel, Buffers b) throws CertificateException {
+        List<Pem.Block> blocks = blocks(chainPem, chainLength, chainLabel, "certificate", b.base64);
         if (blocks.isEmpty()) {
             throw new CertificateException(chainLabel
                     + ": no certificate found (expected: PEM CERTIFICATE blocks, leaf first)");
@@ -98,7 +98,8 @@ public final class CertificateReader {
         for (int i = 1; i < blocks.size(); i++) {
             DerMaterial.certificate(blocks.get(i).der(), chainLabel);
         }
-        DerMaterial.Key keyInfo = DerMaterial.privateKey(blocks(keyPem, keyLength, keyLabel, "private key"), keyLabel);
+        DerMaterial.Key keyInfo = DerMaterial.privateKey(blocks(keyPem, keyLength, keyLabel, "private key", b.base64),
+                keyLabel);
         String mismatch = keyLabel + ": private key does not match the certificate in " + chainLabel;
         byte[] pkcs8 = DerMaterial.matchingPkcs8(keyInfo, leaf, !javaObjects);
         if (pkcs8 == null) {
@@ -132,14 +133,14 @@ public final class CertificateReader {
             key = new DerMaterial.EncodedPrivateKey(algorithm, pkcs8);
         }
         return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, leaf.dnsNames(), leaf.keyType(),
-                fingerprint(sha256, chainPem, chainLength, keyPem, keyLength), leaf.serial(), leaf.notBefore(),
+                fingerprint(b.sha256, chainPem, chainLength, keyPem, keyLength), leaf.serial(), leaf.notBefore(),
                 leaf.notAfter());
     }
 
-    private static List<Pem.Block> blocks(byte[] pem, int length, String label, String what)
+    private static List<Pem.Block> blocks(byte[] pem, int length, String label, String what, byte[] scratch)
             throws CertificateException {
         try {
-            return Pem.blocks(pem, length);
+            return Pem.blocks(pem, length, scratch);
         } catch (IllegalArgumentException e) {
             throw new CertificateException(label + ": malformed PEM " + what + ": " + e.getMessage(), e);
         }
@@ -179,6 +180,7 @@ public final class CertificateReader {
     private static final class Buffers {
         final byte[] chain = new byte[16 * 1024];
         final byte[] key = new byte[16 * 1024];
+        final byte[] base64 = new byte[16 * 1024];
         final MessageDigest sha256;
         int length;
 

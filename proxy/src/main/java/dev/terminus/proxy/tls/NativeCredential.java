@@ -7,6 +7,7 @@ import io.netty.handler.ssl.OpenSslCredentialBuilder;
 import io.netty.handler.ssl.PemPrivateKey;
 import io.netty.handler.ssl.PemX509Certificate;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -40,10 +41,12 @@ final class NativeCredential {
     /** Builds the credential, or throws naming the file BoringSSL refused and why. */
     static OpenSslCredential build(LoadedCertificate c) throws CertificateException {
         Scratch s = SCRATCH.get();
-        s.chain.clear();
+        byte[][] ders = new byte[c.chain().length][];
+        int chainSize = 0;
         try {
-            for (X509Certificate x : c.chain()) {
-                pem(s, s.chain, CERTIFICATE, x.getEncoded(), false);
+            for (int i = 0; i < ders.length; i++) {
+                ders[i] = c.chain()[i].getEncoded();
+                chainSize += pemSize(CERTIFICATE, ders[i]);
             }
         } catch (CertificateEncodingException e) {
             throw new CertificateException(c.source() + ": " + e.getMessage(), e);
@@ -52,13 +55,17 @@ final class NativeCredential {
         if (pkcs8 == null) {
             throw new CertificateException(c.keySource() + ": the private key cannot be encoded as PKCS#8");
         }
-        s.key.clear();
-        pem(s, s.key, PRIVATE_KEY, pkcs8, true);
+        ByteBuf chainPem = s.chain(chainSize);
+        for (byte[] der : ders) {
+            pem(s, chainPem, CERTIFICATE, der, false);
+        }
+        ByteBuf keyPem = s.key(pemSize(PRIVATE_KEY, pkcs8));
+        pem(s, keyPem, PRIVATE_KEY, pkcs8, true);
         Arrays.fill(pkcs8, (byte) 0);
         // Each takes a reference on the scratch buffer and gives it back on release; the key's is
         // zeroed then (PemPrivateKey is sensitive). BoringSSL has copied both by the time build returns.
-        PemPrivateKey key = PemPrivateKey.valueOf(s.key.retainedSlice());
-        PemX509Certificate chain = PemX509Certificate.valueOf(s.chain.retainedSlice());
+        PemPrivateKey key = PemPrivateKey.valueOf(keyPem.retainedSlice());
+        PemX509Certificate chain = PemX509Certificate.valueOf(chainPem.retainedSlice());
         try {
             return OpenSslCredentialBuilder.forX509(key, chain).build();
         } catch (RuntimeException e) {
@@ -74,13 +81,23 @@ final class NativeCredential {
         } finally {
             key.release();
             chain.release();
+            keyPem.release();
+            chainPem.release();
         }
+    }
+
+    private static int pemSize(byte[] type, byte[] der) {
+        return BEGIN.length + END.length + 2 * (type.length + DASHES.length) + base64Size(der) + 1;
+    }
+
+    private static int base64Size(byte[] der) {
+        int base64 = 4 * ((der.length + 2) / 3);
+        return base64 + Math.max(0, (base64 - 1) / 64);
     }
 
     /** Appends one PEM block with 64-character lines, as OpenSSL writes it; zeroes the base64 of a key. */
     private static void pem(Scratch s, ByteBuf out, byte[] type, byte[] der, boolean sensitive) {
-        int base64 = 4 * ((der.length + 2) / 3);
-        int length = base64 + Math.max(0, (base64 - 1) / 64);
+        int length = base64Size(der);
         if (s.base64.length < length) {
             s.base64 = new byte[length];
         }
@@ -107,10 +124,30 @@ final class NativeCredential {
         }
     }
 
-    /** Per-thread buffers: PEM in direct memory that Netty hands to BoringSSL without a copy of its own. */
+    /**
+     * Per-thread buffers: PEM in direct memory that Netty hands to BoringSSL without a copy of its
+     * own. The memory is the JDK's ({@link ByteBuffer#allocateDirect}), which the collector frees
+     * with the thread's buffers; Netty's wrapper over it never frees it.
+     */
     private static final class Scratch {
-        final ByteBuf chain = Unpooled.directBuffer(8 * 1024);
-        final ByteBuf key = Unpooled.directBuffer(1024);
+        private ByteBuffer chain = ByteBuffer.allocateDirect(8 * 1024);
+        private ByteBuffer key = ByteBuffer.allocateDirect(1024);
         byte[] base64 = new byte[4 * 1024];
+
+        /** Returns an empty buffer of at least {@code size} bytes over this thread's chain memory. */
+        ByteBuf chain(int size) {
+            if (chain.capacity() < size) {
+                chain = ByteBuffer.allocateDirect(size);
+            }
+            return Unpooled.wrappedBuffer(chain.clear()).clear();
+        }
+
+        /** Returns an empty buffer of at least {@code size} bytes over this thread's key memory. */
+        ByteBuf key(int size) {
+            if (key.capacity() < size) {
+                key = ByteBuffer.allocateDirect(size);
+            }
+            return Unpooled.wrappedBuffer(key.clear()).clear();
+        }
     }
 }

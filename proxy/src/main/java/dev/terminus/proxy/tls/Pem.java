@@ -28,12 +28,13 @@ final class Pem {
     /**
      * Returns the blocks of {@code pem[0, length)} in order.
      *
+     * @param scratch where base64 text is gathered; a new array is used if it is shorter than {@code length}
      * @throws IllegalArgumentException naming what is wrong: a block without its END line, or
      *                                  content that is not base64
      */
-    static List<Block> blocks(byte[] pem, int length) {
+    static List<Block> blocks(byte[] pem, int length, byte[] scratch) {
         List<Block> out = new ArrayList<>(2);
-        byte[] base64 = new byte[length];
+        byte[] base64 = scratch.length >= length ? scratch : new byte[length];
         int pos = 0;
         while (true) {
             int begin = lineStartingWith(pem, pos, length, BEGIN);

@@ -360,6 +360,22 @@ class CertificateReaderTest {
     }
 
     @Test
+    void buildsKeyMaterialForLongChainsAndLargeKeysThenSmallOnesAgain() throws Exception {
+        // Larger than the per-thread PEM buffers (8 KiB of chain, 1 KiB of key) that credentials are built in.
+        X509Bundle b = leaf(CertificateBuilder.Algorithm.rsa4096, "long", "long.test");
+        StringBuilder chain = new StringBuilder(b.getCertificatePEM());
+        for (int i = 0; i < 30; i++) {
+            chain.append(intermediate.getCertificatePEM());
+        }
+        LoadedCertificate c = readAndServe(false, ascii(chain.toString()), ascii(b.getPrivateKeyPEM()));
+        assertThat(c.chain()).hasSize(31);
+        assertThat(c.keyType()).isEqualTo("RSA_4096");
+        X509Bundle small = leaf(CertificateBuilder.Algorithm.ecp256, "small", "small.test");
+        assertThat(readAndServe(false, ascii(small.getCertificatePathPEM()), ascii(small.getPrivateKeyPEM())).names())
+                .containsExactly("small.test");
+    }
+
+    @Test
     void fingerprintsTheFileBytesWhateverTheBufferHeldBefore() throws Exception {
         X509Bundle a = leaf(CertificateBuilder.Algorithm.ecp256, "a", "a.test");
         X509Bundle b = leaf(CertificateBuilder.Algorithm.ecp256, "b", "b.test");
