@@ -108,6 +108,9 @@ final class ForwardingHeaders {
     static void toDownstream(HttpResponse response, boolean bodyExpected) {
         HttpHeaders headers = response.headers();
         stripHopByHop(headers);
+        // Only the proxy says a response is its own error: a backend's claim would mislead the
+        // clients, dashboards and logs that tell proxy errors from backend errors by this field.
+        headers.remove(X_TERMINUS_ERROR);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (bodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             // Covers both a chunked backend response and one delimited by the backend closing.

@@ -87,6 +87,17 @@ class ForwardExchangeTest {
     }
 
     @Test
+    void aBackendCannotPoseAsTheProxyWithXTerminusError() {
+        send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        written(backend());
+        send(backend(), "HTTP/1.1 502 Bad Gateway\r\nX-Terminus-Error: upstream-reset\r\nContent-Length: 3\r\n\r\nbad");
+
+        String answer = written(client);
+        assertThat(answer).startsWith("HTTP/1.1 502 ").endsWith("bad");
+        assertThat(answer.toLowerCase()).doesNotContain("x-terminus-error");
+    }
+
+    @Test
     void responseWithoutFramingIsChunkedForTheClient() {
         send(client, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         send(backend(), "HTTP/1.0 200 OK\r\n\r\nuntil-close");
