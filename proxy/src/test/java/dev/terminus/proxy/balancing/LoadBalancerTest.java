@@ -158,22 +158,9 @@ class LoadBalancerTest {
         ProxyRig rig = start(LbRig.write(dir, groups, LbRig.tlsListener("https", cert,
                 "default-action: { forward: { target-group: g } }")));
 
-        CompletableFuture<Commands.Result> holding = CompletableFuture.supplyAsync(() -> {
-            try {
-                return LbRig.curl(rig, pki, "/hold", 1);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Backend busy = null;
-        for (int i = 0; i < 200 && busy == null; i++) {
-            if (a.held.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                busy = a;
-            } else if (b.held.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                busy = b;
-            }
-        }
-        assertThat(busy).as("the held request reached a backend").isNotNull();
+        Held held = holdOne(rig, a, b);
+        CompletableFuture<Commands.Result> holding = held.response();
+        Backend busy = held.busy();
         Backend idle = busy == a ? b : a;
 
         Commands.Result r = LbRig.curl(rig, pki, "/fast", 20);
@@ -259,22 +246,9 @@ class LoadBalancerTest {
         Path config = LbRig.write(dir, LbRig.group("g", "deregistration-delay: 500ms", a, b), listener);
         ProxyRig rig = start(config);
 
-        CompletableFuture<Commands.Result> holding = CompletableFuture.supplyAsync(() -> {
-            try {
-                return LbRig.curl(rig, pki, "/hold", 1);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Backend busy = null;
-        for (int i = 0; i < 200 && busy == null; i++) {
-            if (a.held.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                busy = a;
-            } else if (b.held.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                busy = b;
-            }
-        }
-        assertThat(busy).isNotNull();
+        Held held = holdOne(rig, a, b);
+        CompletableFuture<Commands.Result> holding = held.response();
+        Backend busy = held.busy();
         Backend kept = busy == a ? b : a;
         TargetState removed = rig.app.runtime().targetGroups().target("g", "127.0.0.1", busy.port());
 
@@ -292,5 +266,30 @@ class LoadBalancerTest {
         assertThat(removed.connections()).isZero();
         assertThat(rig.app.runtime().targetGroups().target("g", "127.0.0.1", busy.port())).isNull();
         assertThat(rig.admin("/metrics").body()).doesNotContain("target=\"127.0.0.1:" + busy.port() + "\"");
+    }
+
+    /** A request held by one of two backends, and which one got it. */
+    private record Held(CompletableFuture<Commands.Result> response, Backend busy) {
+    }
+
+    /** Sends one {@code /hold} request and waits (bounded) until {@code a} or {@code b} holds it. */
+    private Held holdOne(ProxyRig rig, Backend a, Backend b) throws InterruptedException {
+        CompletableFuture<Commands.Result> response = CompletableFuture.supplyAsync(() -> {
+            try {
+                return LbRig.curl(rig, pki, "/hold", 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Backend busy = null;
+        for (int i = 0; i < 200 && busy == null; i++) {
+            if (a.held.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                busy = a;
+            } else if (b.held.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                busy = b;
+            }
+        }
+        assertThat(busy).as("the held request reached a backend").isNotNull();
+        return new Held(response, busy);
     }
 }
