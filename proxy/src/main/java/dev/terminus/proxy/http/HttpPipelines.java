@@ -79,21 +79,6 @@ public final class HttpPipelines {
 
     /** Same as the public one, with the way backend connections are opened replaced (tests). */
     static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
-                          Routes routes, HttpLimits limits, AccessLog accessLog, UpstreamPool.Connector connector) {
-        configure(pipeline, applicationProtocol, info, routes, limits, RequestIds.defaults(), UNSHARED, accessLog,
-                connector);
-    }
-
-    /** Same as the public one, with the way backend connections are opened replaced (tests). */
-    static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
-                          Routes routes, HttpLimits limits, RequestIds requestIds, HttpState shared,
-                          UpstreamPool.Connector connector) {
-        configure(pipeline, applicationProtocol, info, routes, limits, requestIds, shared, AccessLog.off(),
-                connector);
-    }
-
-    /** Same as the public one, with the way backend connections are opened replaced (tests). */
-    static void configure(ChannelPipeline pipeline, String applicationProtocol, ConnectionInfo info,
                           Routes routes, HttpLimits limits, RequestIds requestIds, HttpState shared,
                           AccessLog accessLog, UpstreamPool.Connector connector) {
         Objects.requireNonNull(pipeline, "pipeline");

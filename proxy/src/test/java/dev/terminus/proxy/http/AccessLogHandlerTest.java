@@ -45,8 +45,8 @@ class AccessLogHandlerTest {
         log = AccessLog.create(CLOCK, new SimpleMeterRegistry());
         log.apply(new ProxyConfig.AccessLogConfig(true, file));
         EmbeddedChannel ch = new EmbeddedChannel();
-        HttpPipelines.configure(ch.pipeline(), null, EmbeddedHttp.TLS_CLIENT, routes, HttpLimits.defaults(), log,
-                connector);
+        HttpPipelines.configure(ch.pipeline(), null, EmbeddedHttp.TLS_CLIENT, routes, HttpLimits.defaults(),
+                RequestIds.defaults(), HttpState.unregistered(), log, connector);
         return ch;
     }
 

@@ -1,5 +1,6 @@
 package dev.terminus.proxy.http;
 
+import dev.terminus.proxy.accesslog.AccessLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,7 @@ class BodyLimitTest {
 
     BodyLimitTest() {
         HttpPipelines.configure(client.pipeline(), null, EmbeddedHttp.TLS_CLIENT, request -> BACKEND, LIMITS,
-                RequestIds.defaults(), new HttpState(registry), EmbeddedHttp.backendsInto(backends));
+                RequestIds.defaults(), new HttpState(registry), AccessLog.off(), EmbeddedHttp.backendsInto(backends));
     }
 
     @AfterEach
@@ -112,7 +113,7 @@ class BodyLimitTest {
         EmbeddedChannel fixed = new EmbeddedChannel();
         HttpPipelines.configure(fixed.pipeline(), null, EmbeddedHttp.TLS_CLIENT,
                 request -> new RouteAction.FixedResponse(200, "text/plain", "ok"), LIMITS, RequestIds.defaults(),
-                new HttpState(registry), EmbeddedHttp.NO_BACKEND);
+                new HttpState(registry), AccessLog.off(), EmbeddedHttp.NO_BACKEND);
         try {
             send(fixed, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
             assertThat(written(fixed)).startsWith("HTTP/1.1 200 OK");

@@ -1,5 +1,6 @@
 package dev.terminus.proxy.http;
 
+import dev.terminus.proxy.accesslog.AccessLog;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ class DrainTest {
 
     DrainTest() {
         HttpPipelines.configure(client.pipeline(), null, EmbeddedHttp.TLS_CLIENT, request -> BACKEND,
-                HttpLimits.defaults(), RequestIds.defaults(), shared, EmbeddedHttp.backendsInto(backends));
+                HttpLimits.defaults(), RequestIds.defaults(), shared, AccessLog.off(),
+                EmbeddedHttp.backendsInto(backends));
     }
 
     @AfterEach

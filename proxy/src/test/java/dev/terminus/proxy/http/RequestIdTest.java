@@ -1,5 +1,6 @@
 package dev.terminus.proxy.http;
 
+import dev.terminus.proxy.accesslog.AccessLog;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
@@ -38,7 +39,7 @@ class RequestIdTest {
     private EmbeddedChannel client(RequestIds ids, Routes routes) {
         EmbeddedChannel channel = new EmbeddedChannel();
         HttpPipelines.configure(channel.pipeline(), null, EmbeddedHttp.TLS_CLIENT, routes, HttpLimits.defaults(), ids,
-                HttpState.unregistered(), EmbeddedHttp.backendsInto(backends));
+                HttpState.unregistered(), AccessLog.off(), EmbeddedHttp.backendsInto(backends));
         channels.add(channel);
         return channel;
     }
