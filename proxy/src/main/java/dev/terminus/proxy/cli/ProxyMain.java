@@ -61,6 +61,7 @@ public final class ProxyMain implements Callable<Integer> {
     public Integer call() {
         ProxyApplication app;
         try {
+            ProxyApplication.preload();
             ProxyConfig cfg = ConfigLoader.load(config);
             ProxyApplication.Options options = new ProxyApplication.Options(jdkTls, Clock.systemUTC(), 500);
             if (check) {

@@ -55,20 +55,29 @@ public final class CertificateWatcher implements AutoCloseable {
         this.thread.start();
     }
 
+    /**
+     * Watches the directory of every file the configuration names. A certificate or key file
+     * ({@code .pem}, {@code .crt}, {@code .key}) counts wherever it changes in a watched directory,
+     * so only files with other names are remembered one by one: 100,000 certificates cost one
+     * directory each, not a set of 200,000 paths built on the start-up thread.
+     */
     private synchronized void register(Path configFile) throws IOException {
         Set<Path> files = new HashSet<>();
+        Set<Path> dirs = new HashSet<>();
         if (configFile != null) {
-            files.add(configFile.toAbsolutePath().normalize());
+            Path config = configFile.toAbsolutePath().normalize();
+            files.add(config);
+            dirs.add(config.getParent());
         }
         ProxySnapshot s = runtime.snapshots().current();
+        Path lastDir = null;
         for (ProxyConfig.Listener l : s.config().listeners()) {
             for (ProxyConfig.Certificate c : l.certificates()) {
-                files.add(c.chain().toAbsolutePath().normalize());
-                files.add(c.key().toAbsolutePath().normalize());
+                lastDir = watch(c.chain(), lastDir, dirs, files);
+                lastDir = watch(c.key(), lastDir, dirs, files);
             }
         }
-        for (Path f : files) {
-            Path dir = f.getParent();
+        for (Path dir : dirs) {
             if (watchedDirs.add(dir)) {
                 dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
@@ -76,6 +85,29 @@ public final class CertificateWatcher implements AutoCloseable {
         }
         watchedFiles = files;
         this.configFile = configFile;
+    }
+
+    /**
+     * Adds {@code file}'s directory, and the file itself when its name is not a certificate or key
+     * name; returns the directory's path as given, so that a run of files in one directory (as a
+     * certificate directory lists them) costs a prefix comparison each.
+     */
+    private static Path watch(Path file, Path lastDir, Set<Path> dirs, Set<Path> files) {
+        if (lastDir != null && certificateFileName(file.toString()) && file.startsWith(lastDir)
+                && file.getNameCount() == lastDir.getNameCount() + 1) {
+            return lastDir;
+        }
+        Path full = file.toAbsolutePath().normalize();
+        dirs.add(full.getParent());
+        if (!certificateFileName(full.getFileName().toString())) {
+            files.add(full);
+        }
+        return file.getParent();
+    }
+
+    /** Returns whether a change to a file of this name anywhere in a watched directory means a reload. */
+    private static boolean certificateFileName(String file) {
+        return file.endsWith(".pem") || file.endsWith(".crt") || file.endsWith(".key");
     }
 
     private void loop() {
@@ -94,8 +126,7 @@ public final class CertificateWatcher implements AutoCloseable {
                     // Kubernetes projects secrets through "..data" symlink swaps; a certificate
                     // directory gains and loses files that no configuration names.
                     String file = name.toString();
-                    if (watchedFiles.contains(full) || file.startsWith("..") || file.endsWith(".pem")
-                            || file.endsWith(".crt") || file.endsWith(".key")) {
+                    if (watchedFiles.contains(full) || file.startsWith("..") || certificateFileName(file)) {
                         relevant = true;
                     }
                 }

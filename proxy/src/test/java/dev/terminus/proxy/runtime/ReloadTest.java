@@ -128,6 +128,45 @@ class ReloadTest {
     }
 
     @Test
+    void fileWatchReloadsWhenACertificateDirectoryGainsAPair() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        TestPki.Files2 first = pki.ecdsa("dir-first", "first.test");
+        Files.move(first.chain(), certs.resolve("first.pem"));
+        Files.move(first.key(), certs.resolve("first.key"));
+        String body = "default-certificate: first\ncertificate-directories: [" + certs + "]\n"
+                + "action:\n  fixed-response: {status: 200}\n";
+        try (ProxyRig rig = new ProxyRig(ProxyRig.writeConfig(dir, body, null), 100);
+             NettyTlsClient tls = new NettyTlsClient()) {
+            assertThat(tls.handshake(client, rig.port(), "first.test").subjectCn()).isEqualTo("dir-first");
+            long version = rig.app.runtime().snapshots().current().version();
+            // Key first, then the chain, each moved in whole, as a certificate tool writes a pair.
+            TestPki.Files2 second = pki.ecdsa("dir-second", "second.test");
+            Files.move(second.key(), certs.resolve("second.key"));
+            Files.move(second.chain(), certs.resolve("second.pem"));
+            assertThat(rig.app.runtime().awaitVersionAbove(version, Duration.ofSeconds(20))).isGreaterThan(version);
+            assertThat(tls.handshake(client, rig.port(), "second.test").subjectCn()).isEqualTo("dir-second");
+        }
+    }
+
+    @Test
+    void fileWatchFollowsFilesWithNamesThatAreNotCertificateNames() throws Exception {
+        // Kubernetes TLS secrets and some tools use names such as tls.chain and tls.secret.
+        Path chain = dir.resolve("tls.chain");
+        Path key = dir.resolve("tls.secret");
+        Files.copy(live.chain(), chain);
+        Files.copy(live.key(), key);
+        TestPki.Files2 odd = new TestPki.Files2("odd", chain, key, live.bundle());
+        try (ProxyRig rig = new ProxyRig(ProxyRig.writeConfig(dir,
+                ProxyRig.fixedResponse("TLS13-1-2-2021-06", false, odd), null), 100);
+             NettyTlsClient tls = new NettyTlsClient()) {
+            long version = rig.app.runtime().snapshots().current().version();
+            odd.replaceWith(pki.ecdsa("odd-new", "rot.test"));
+            assertThat(rig.app.runtime().awaitVersionAbove(version, Duration.ofSeconds(20))).isGreaterThan(version);
+            assertThat(tls.handshake(client, rig.port(), "rot.test").subjectCn()).isEqualTo("odd-new");
+        }
+    }
+
+    @Test
     void connectionInFlightKeepsWorkingAcrossAReload() throws Exception {
         try (ProxyRig rig = new ProxyRig(ProxyRig.writeConfig(dir,
                 ProxyRig.fixedResponse("TLS13-1-2-2021-06", false, live), null), 60_000)) {
