@@ -65,6 +65,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
     private boolean http10;
     private boolean expectContinue;
+    /** Whether the client may still send bytes of the current request: a body, or undecodable input. */
+    private boolean bodyExpected;
 
     RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2,
                    RequestIds requestIds, HttpState shared, AccessLogHandler accessLog) {
@@ -153,6 +155,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         requestId = requestIds.resolve(request.headers());
         request.headers().set(requestIds.header(), requestId);
         accessLog.requestId(requestId);
+        bodyExpected = declaresBody(request);
         if (request.decoderResult().isFailure()) {
             if (!ctx.channel().isActive()) {
                 // The client left mid-header (the decoder reports it at close): nobody to answer.
@@ -291,6 +294,18 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Returns whether bytes may follow the request's head: a declared body (length or chunked),
+     * or a head the codec could not decode (it drops whatever follows).
+     */
+    private static boolean declaresBody(HttpRequest request) {
+        if (request.decoderResult().isFailure() || HttpUtil.isTransferEncodingChunked(request)) {
+            return true;
+        }
+        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        return length != null && !"0".equals(length.trim());
+    }
+
     /** Records that the response's last part was written; closes or resumes reading as agreed. */
     void responseComplete(boolean keepAliveWanted, ChannelFuture lastWrite) {
         responding = false;
@@ -300,8 +315,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         // A drain that began after the head left still closes: the response is complete.
         if (http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining && !shared.draining())) {
             closing = true;
-            if (!http2 && inRequest) {
+            if (!http2 && inRequest && bodyExpected) {
                 // The client may still be sending the body: do not reset it before it reads this.
+                // (A request without a body is complete with its head: the codec's end marker
+                // follows in the same read, and nothing more is coming to linger for.)
                 LingeringClose.after(lastWrite);
             } else {
                 lastWrite.addListener(ChannelFutureListener.CLOSE);
