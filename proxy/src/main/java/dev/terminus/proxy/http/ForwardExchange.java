@@ -2,8 +2,6 @@ package dev.terminus.proxy.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -59,7 +57,6 @@ final class ForwardExchange implements Upstream.Listener {
     private final HttpLimits limits;
     private final boolean headRequest;
     private final boolean http10;
-    private final ChannelFutureListener writeListener = this::upstreamWritten;
 
     private UpstreamTarget target;
     private long startNanos;
@@ -308,12 +305,15 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         Channel ch = upstream.channel();
+        // The void promise: no promise and no listener per write. A failed write fires
+        // exceptionCaught on the backend connection instead, whose Upstream closes it and reports
+        // the failure to onUpstreamClosed, which retries or fails the request as a listener would.
         if (bodiless && msg instanceof HttpRequest && !(msg instanceof LastHttpContent)) {
             // The decoder hands over the empty last part of a bodiless request right behind its
             // head; flushing both together sends the request in one write (and one TLS record).
-            ch.write(msg).addListener(writeListener);
+            ch.write(msg, ch.voidPromise());
         } else {
-            ch.writeAndFlush(msg).addListener(writeListener);
+            ch.writeAndFlush(msg, ch.voidPromise());
         }
         if (done || upstream == null || upstream.channel() != ch) {
             return;
@@ -336,13 +336,6 @@ final class ForwardExchange implements Upstream.Listener {
         cancelTimer();
         responseTimer = ctx.executor().schedule(this::responseTimedOut,
                 limits.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void upstreamWritten(ChannelFuture future) {
-        // A write that failed on a connection already given up (after a retry) no longer matters.
-        if (!future.isSuccess() && upstream != null && future.channel() == upstream.channel()) {
-            upstreamLost(future.cause());
-        }
     }
 
     /** Handles the loss of the backend connection: sends the request again if that is safe, else fails. */
@@ -402,7 +395,7 @@ final class ForwardExchange implements Upstream.Listener {
             if (!http10) {
                 ForwardingHeaders.stripHopByHop(response.headers());
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
+                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
             }
             if (requestSent) {
                 armResponseTimer();
@@ -422,7 +415,7 @@ final class ForwardExchange implements Upstream.Listener {
         if (!(response instanceof HttpContent)) {
             // Flushed with the body parts that came in the same read (see onUpstreamReadComplete):
             // head and body of a small response leave in one write and one TLS record.
-            ctx.write(response);
+            ctx.write(response, ctx.voidPromise());
             responseUnflushed = true;
         }
         return true;
@@ -454,7 +447,7 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         if (!last) {
-            ctx.write(content);
+            ctx.write(content, ctx.voidPromise());
             responseUnflushed = true;
             if (!ctx.channel().isWritable()) {
                 // Unflushed bytes count too: flush now so that writability can come back. The
@@ -473,13 +466,12 @@ final class ForwardExchange implements Upstream.Listener {
         Upstream used = upstream;
         upstream = null;
         responseUnflushed = false;
-        ChannelFuture written = ctx.writeAndFlush(content);
         if (upstreamKeepAlive && requestSent && used.isActive()) {
             pool.release(used);
         } else {
             used.close();
         }
-        owner.responseComplete(downstreamKeepAlive, written);
+        owner.writeLast(downstreamKeepAlive, content);
     }
 
     @Override

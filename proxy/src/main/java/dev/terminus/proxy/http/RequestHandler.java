@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final ConnectionInfo info;
+    /** The connection's X-Forwarded-* values, formatted once for all its requests. */
+    private final ForwardedValues forwarded;
+    /** {@link RequestIds#header()}, hashed once. */
+    private final AsciiString idHeader;
     private final Routes routes;
     private final HttpLimits limits;
     private final UpstreamPool pool;
@@ -46,7 +51,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** The HTTP/1.1 slowloris guard in front of the codec; null on an HTTP/2 stream. */
     private RequestHeaderTimer headerTimer;
     /** The current (or last) request's id; what an access log would print. */
-    private String requestId;
+    private CharSequence requestId;
     /** Request body bytes received so far, against {@link HttpLimits#maxBodySize()}. */
     private long bodyBytes;
     /** The proxy is shutting down: no keep-alive after the current response. */
@@ -66,9 +71,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean http10;
     private boolean expectContinue;
 
-    RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2,
-                   RequestIds requestIds, HttpState shared, AccessLogHandler accessLog) {
+    RequestHandler(ConnectionInfo info, ForwardedValues forwarded, Routes routes, HttpLimits limits,
+                   UpstreamPool pool, boolean http2, RequestIds requestIds, AsciiString idHeader, HttpState shared,
+                   AccessLogHandler accessLog) {
         this.info = info;
+        this.forwarded = forwarded;
+        this.idHeader = idHeader;
         this.accessLog = accessLog;
         this.routes = routes;
         this.limits = limits;
@@ -86,7 +94,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     /** Returns the id of the request being served, or of the last one; null before the first. */
     String currentRequestId() {
-        return requestId;
+        return requestId == null ? null : requestId.toString();
     }
 
     @Override
@@ -150,8 +158,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         headRequest = HttpMethod.HEAD.equals(request.method());
         http10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
-        requestId = requestIds.resolve(request.headers());
-        request.headers().set(requestIds.header(), requestId);
+        requestId = requestIds.resolve(request.headers(), idHeader);
+        request.headers().set(idHeader, requestId);
         accessLog.requestId(requestId);
         if (request.decoderResult().isFailure()) {
             if (!ctx.channel().isActive()) {
@@ -191,7 +199,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             respond(Responses.fixed(ctx.alloc(), fixed, headRequest));
         } else if (action instanceof RouteAction.Forward forward) {
             exchange = new ForwardExchange(this, ctx, pool, forward, null, limits, request, keepAlive);
-            exchange.start(ForwardingHeaders.toUpstream(request, info, http2));
+            exchange.start(ForwardingHeaders.toUpstream(request, forwarded, http2));
         } else if (action instanceof RouteAction.Balanced balanced) {
             UpstreamTarget target = balanced.group().pick(null);
             if (target == null) {
@@ -199,7 +207,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             exchange = new ForwardExchange(this, ctx, pool, target, balanced.group(), limits, request, keepAlive);
-            exchange.start(ForwardingHeaders.toUpstream(request, info, http2));
+            exchange.start(ForwardingHeaders.toUpstream(request, forwarded, http2));
         } else if (action instanceof RouteAction.Redirect redirect) {
             FullHttpResponse response = Responses.redirect(redirect, request, info);
             if (response == null) {
@@ -265,12 +273,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private void respond(FullHttpResponse response) {
         prepareHead(response, keepAlive);
-        responseComplete(keepAlive, ctx.writeAndFlush(response));
+        writeLast(keepAlive, response);
     }
 
     /** Sets the connection fields of a response head for this hop (none on HTTP/2, RFC 9113 8.2.2). */
     void prepareHead(HttpResponse response, boolean keepAliveWanted) {
-        response.headers().set(requestIds.header(), requestId);
+        response.headers().set(idHeader, requestId);
         if (http2) {
             return;
         }
@@ -291,14 +299,30 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Records that the response's last part was written; closes or resumes reading as agreed. */
-    void responseComplete(boolean keepAliveWanted, ChannelFuture lastWrite) {
+    /**
+     * Writes and flushes the response's last part, then closes or resumes reading as agreed. A
+     * connection that stays open writes it with the void promise: nobody waits for that write
+     * (a failure reaches {@link #exceptionCaught}, which closes), so no promise is allocated and
+     * no listener runs per response.
+     */
+    void writeLast(boolean keepAliveWanted, Object last) {
+        // An HTTP/2 stream ends with its response, unless it was refused mid-body (then reset).
+        // A drain that began after the head left still closes: the response is complete.
+        boolean close = http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining && !shared.draining());
+        if (!close) {
+            ctx.writeAndFlush(last, ctx.voidPromise());
+            responseComplete(false, null);
+            return;
+        }
+        responseComplete(true, ctx.writeAndFlush(last));
+    }
+
+    /** Records that the response's last part was written; closes after {@code lastWrite} if {@code close}. */
+    private void responseComplete(boolean close, ChannelFuture lastWrite) {
         responding = false;
         exchange = null;
         upstreamBlocked = false;
-        // An HTTP/2 stream ends with its response, unless it was refused mid-body (then reset).
-        // A drain that began after the head left still closes: the response is complete.
-        if (http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining && !shared.draining())) {
+        if (close) {
             closing = true;
             if (!http2 && inRequest) {
                 // The client may still be sending the body: do not reset it before it reads this.
