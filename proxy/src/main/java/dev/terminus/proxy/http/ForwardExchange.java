@@ -22,14 +22,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Relays one request to a backend over HTTP/1.1 and its response back, streaming both bodies:
@@ -79,7 +77,8 @@ final class ForwardExchange implements Upstream.Listener {
     private Upstream upstream;
     /** Request objects that arrived while the backend connection was still opening. */
     private List<HttpObject> pending;
-    private ScheduledFuture<?> responseTimer;
+    /** This exchange armed its owner's response timer (and has not cancelled it). */
+    private boolean timerArmed;
     private boolean requestSent;
     private boolean responseStarted;
     private boolean swallowInterimEnd;
@@ -139,7 +138,7 @@ final class ForwardExchange implements Upstream.Listener {
 
     private void begin() {
         accounted = false;
-        startNanos = System.nanoTime();
+        startNanos = target.timesRequests() ? System.nanoTime() : 0;
         target.requestStarted();
         owner.accessLog().forwarding(target);
     }
@@ -333,9 +332,8 @@ final class ForwardExchange implements Upstream.Listener {
 
     private void armResponseTimer() {
         // The backend has the whole request now; from here on, silence means it is stuck.
-        cancelTimer();
-        responseTimer = ctx.executor().schedule(this::responseTimedOut,
-                limits.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        owner.responseTimer().arm(limits.responseTimeoutMillis());
+        timerArmed = true;
     }
 
     /** Handles the loss of the backend connection: sends the request again if that is safe, else fails. */
@@ -346,8 +344,12 @@ final class ForwardExchange implements Upstream.Listener {
         fail(ProxyError.UPSTREAM_RESET, cause);
     }
 
-    private void responseTimedOut() {
-        fail(ProxyError.RESPONSE_TIMEOUT, null);
+    /** Called by the owner when its response timer fires. */
+    void responseTimedOut() {
+        if (timerArmed) {
+            timerArmed = false;
+            fail(ProxyError.RESPONSE_TIMEOUT, null);
+        }
     }
 
     @Override
@@ -535,7 +537,7 @@ final class ForwardExchange implements Upstream.Listener {
     private void account() {
         if (!accounted) {
             accounted = true;
-            target.requestFinished(status, System.nanoTime() - startNanos);
+            target.requestFinished(status, target.timesRequests() ? System.nanoTime() - startNanos : 0);
         }
     }
 
@@ -556,9 +558,9 @@ final class ForwardExchange implements Upstream.Listener {
     }
 
     private void cancelTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (timerArmed) {
+            timerArmed = false;
+            owner.responseTimer().cancel();
         }
     }
 }

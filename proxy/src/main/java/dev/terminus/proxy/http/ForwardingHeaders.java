@@ -88,7 +88,12 @@ final class ForwardingHeaders {
         // as ALB does, so a backend can trust them.
         headers.set(X_FORWARDED_PROTO, forwarded.proto());
         headers.set(X_FORWARDED_PORT, forwarded.port());
-        // RFC 9110 6.2: the proxy speaks its own version on the next hop.
+        // RFC 9110 6.2: the proxy speaks its own version on the next hop. A decoded HTTP/1.1 head
+        // (the codec's own class: a head only, never a FullHttpRequest carrying content) already
+        // says it, and nothing reads it after this: it is sent as it is rather than copied.
+        if (request.getClass() == DefaultHttpRequest.class && HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
+            return request;
+        }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
     }
 

@@ -57,6 +57,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** The proxy is shutting down: no keep-alive after the current response. */
     private boolean draining;
     private ForwardExchange exchange;
+    /** The current exchange's response timeout; one per connection (stream), re-armed per request. */
+    private DeadlineTimer responseTimer;
     /** Between a request head and its last content. */
     private boolean inRequest;
     /** Between a request head and the last content of its response. */
@@ -89,6 +91,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.responseTimer = new DeadlineTimer(ctx.executor(), this::responseTimedOut);
         this.headerTimer = ctx.pipeline().get(RequestHeaderTimer.class);
     }
 
@@ -217,6 +220,17 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             throw new IllegalStateException("unknown route action: " + action);
+        }
+    }
+
+    /** Returns the response timer that the current exchange arms and cancels. */
+    DeadlineTimer responseTimer() {
+        return responseTimer;
+    }
+
+    private void responseTimedOut() {
+        if (exchange != null) {
+            exchange.responseTimedOut();
         }
     }
 
@@ -410,6 +424,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        responseTimer.stop();
         releaseHeld();
     }
 
@@ -426,6 +441,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             exchange.abort();
             exchange = null;
         }
+        responseTimer.stop();
         releaseHeld();
         ctx.fireChannelInactive();
     }
