@@ -109,7 +109,7 @@ final class ForwardExchange implements Upstream.Listener {
         head = upstreamHead;
         // ForwardingHeaders keeps Upgrade on the backend's request only for a WebSocket handshake.
         upgradeRequested = upstreamHead.headers().contains(HttpHeaderNames.UPGRADE);
-        bodiless = !HttpUtil.isTransferEncodingChunked(upstreamHead)
+        bodiless = !ForwardingHeaders.isChunked(upstreamHead)
                 && HttpUtil.getContentLength(upstreamHead, 0L) == 0;
         replayable = IDEMPOTENT.contains(upstreamHead.method()) && bodiless;
         begin();
@@ -404,10 +404,10 @@ final class ForwardExchange implements Upstream.Listener {
             }
             return response instanceof HttpContent;
         }
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        upstreamKeepAlive = ForwardingHeaders.isKeepAlive(response);
         status = code;
         ForwardingHeaders.toDownstream(response, ForwardingHeaders.bodyExpected(headRequest, response.status()));
-        if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
+        if (http10 && ForwardingHeaders.isChunked(response)) {
             // An HTTP/1.0 client cannot parse chunked framing: delimit the body by closing.
             response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             downstreamKeepAlive = false;

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -60,7 +61,7 @@ final class ForwardingHeaders {
     static HttpRequest toUpstream(HttpRequest request, ForwardedValues forwarded, boolean http2) {
         HttpHeaders headers = request.headers();
         // A body of unknown length must stay chunked on the next hop; read this before stripping.
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        boolean chunked = isChunked(request);
         boolean webSocket = !http2 && isWebSocketUpgrade(request);
         stripHopByHop(headers);
         if (webSocket) {
@@ -105,6 +106,7 @@ final class ForwardingHeaders {
         HttpHeaders h = request.headers();
         return HttpMethod.GET.equals(request.method())
                 && HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && h.contains(HttpHeaderNames.UPGRADE)
                 && h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && !HttpUtil.isTransferEncodingChunked(request)
@@ -127,6 +129,22 @@ final class ForwardingHeaders {
             // Covers both a chunked backend response and one delimited by the backend closing.
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, CHUNKED);
         }
+    }
+
+    /**
+     * Same as {@link HttpUtil#isTransferEncodingChunked}, without its value iterator (an allocation)
+     * for the common message that has no Transfer-Encoding at all.
+     */
+    static boolean isChunked(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                && HttpUtil.isTransferEncodingChunked(message);
+    }
+
+    /** Same as {@link HttpUtil#isKeepAlive}, without its value iterator when there is no Connection field. */
+    static boolean isKeepAlive(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.CONNECTION)
+                ? HttpUtil.isKeepAlive(message)
+                : message.protocolVersion().isKeepAliveDefault();
     }
 
     /** Tells whether a response to a request with this method and status can carry a body. */

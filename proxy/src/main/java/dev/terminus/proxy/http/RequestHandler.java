@@ -57,6 +57,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** The proxy is shutting down: no keep-alive after the current response. */
     private boolean draining;
     private ForwardExchange exchange;
+    /** The last fixed-response action served here, and its answer prepared once. */
+    private RouteAction.FixedResponse fixedAction;
+    private Responses.Prebuilt fixedAnswer;
     /** The current exchange's response timeout; one per connection (stream), re-armed per request. */
     private DeadlineTimer responseTimer;
     /** Between a request head and its last content. */
@@ -174,7 +177,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             sendError(ProxyError.ofBadRequest(request.decoderResult().cause()));
             return;
         }
-        keepAlive = http2 || HttpUtil.isKeepAlive(request);
+        keepAlive = http2 || ForwardingHeaders.isKeepAlive(request);
         expectContinue = HttpUtil.is100ContinueExpected(request);
         if (HttpMethod.CONNECT.equals(request.method())) {
             // A tunnel (RFC 9110 9.3.6) would turn the backend connection into raw bytes; an
@@ -199,7 +202,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (action instanceof RouteAction.FixedResponse fixed) {
-            respond(Responses.fixed(ctx.alloc(), fixed, headRequest));
+            if (fixed != fixedAction) {
+                // Routes hand out the same action object for every request they match.
+                fixedAction = fixed;
+                fixedAnswer = Responses.prebuild(fixed);
+            }
+            respond(fixedAnswer.response(headRequest));
         } else if (action instanceof RouteAction.Forward forward) {
             exchange = new ForwardExchange(this, ctx, pool, forward, null, limits, request, keepAlive);
             exchange.start(ForwardingHeaders.toUpstream(request, forwarded, http2));
