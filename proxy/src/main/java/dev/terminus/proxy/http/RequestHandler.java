@@ -207,7 +207,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 fixedAction = fixed;
                 fixedAnswer = Responses.prebuild(fixed);
             }
-            respond(fixedAnswer.response(headRequest));
+            respond(fixedAnswer.response(ctx.alloc(), headRequest));
         } else if (action instanceof RouteAction.Forward forward) {
             exchange = new ForwardExchange(this, ctx, pool, forward, null, limits, request, keepAlive);
             exchange.start(ForwardingHeaders.toUpstream(request, forwarded, http2));

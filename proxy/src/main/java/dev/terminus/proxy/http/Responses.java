@@ -31,7 +31,7 @@ final class Responses {
 
     /** Builds a {@code fixed-response} action's answer; a HEAD answer keeps the length, not the body. */
     static FullHttpResponse fixed(ByteBufAllocator alloc, RouteAction.FixedResponse action, boolean head) {
-        return prebuild(action).response(head);
+        return prebuild(action).response(alloc, head);
     }
 
     /** Prepares a {@code fixed-response} action's answer once, for every request it answers. */
@@ -40,10 +40,11 @@ final class Responses {
     }
 
     /**
-     * Holds a constant answer with its status, header values and body encoded once; each response
-     * built from it costs the response object and a wrapper around the shared body bytes, where
-     * building from scratch meant looking up the status, encoding the body into a new buffer and
-     * formatting the length. Immutable and thread-safe.
+     * Holds a constant answer with its status, header values and body encoded once, where
+     * building from scratch meant looking up the status, encoding the body as UTF-8 and
+     * formatting the length per response. The body is copied into a pooled buffer per response:
+     * the allocator recycles those, where wrapping the shared bytes allocated a heap buffer each
+     * time (and the encoder copied it anyway). Immutable and thread-safe.
      */
     static final class Prebuilt {
         private final HttpResponseStatus status;
@@ -65,8 +66,9 @@ final class Responses {
         }
 
         /** Returns a new response; a HEAD answer keeps the length, not the body (RFC 9110 8.6). */
-        FullHttpResponse response(boolean head) {
-            ByteBuf content = head || body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
+        FullHttpResponse response(ByteBufAllocator alloc, boolean head) {
+            ByteBuf content = head || body.length == 0 ? Unpooled.EMPTY_BUFFER
+                    : alloc.buffer(body.length).writeBytes(body);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
             if (!noContent) {
                 response.headers()
@@ -107,6 +109,6 @@ final class Responses {
 
     /** Builds a proxy error response naming its cause in the body and in {@code X-Terminus-Error}. */
     static FullHttpResponse error(ByteBufAllocator alloc, ProxyError error, boolean head) {
-        return ERRORS[error.ordinal()].response(head);
+        return ERRORS[error.ordinal()].response(alloc, head);
     }
 }
