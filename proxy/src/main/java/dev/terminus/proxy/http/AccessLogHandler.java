@@ -93,7 +93,12 @@ final class AccessLogHandler extends ChannelDuplexHandler {
             }
             if (msg instanceof LastHttpContent) {
                 current = null;
-                promise = promise.unvoid();
+                if (promise.isVoid()) {
+                    // The writer waits for nothing; the line needs to know when (and whether) the
+                    // write completed. A failure still reaches exceptionCaught, as with the void one.
+                    promise = ctx.newPromise();
+                    r.reportFailure = true;
+                }
                 promise.addListener(r);
             }
         }
@@ -160,7 +165,7 @@ final class AccessLogHandler extends ChannelDuplexHandler {
     }
 
     /** Records the request id the proxy settled on (generated, or the client's kept). */
-    void requestId(String id) {
+    void requestId(CharSequence id) {
         if (current != null) {
             current.requestId = id;
         }
@@ -182,7 +187,7 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         final String uri;
         final String host;
         /** The client's id until the request handler settles on the one it forwards. */
-        String requestId;
+        CharSequence requestId;
         int status;
         long bytesIn;
         long bytesOut;
@@ -195,6 +200,8 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         long end = -1;
         boolean requestEnded;
         boolean emitted;
+        /** The last write came with the void promise: a failure must still be reported. */
+        boolean reportFailure;
 
         Request(HttpRequest request) {
             version = http2 ? HTTP_2 : request.protocolVersion().text();
@@ -206,8 +213,13 @@ final class AccessLogHandler extends ChannelDuplexHandler {
 
         @Override
         public void operationComplete(ChannelFuture future) {
-            if (!future.isSuccess() && error == null) {
-                error = CLIENT_CLOSED;
+            if (!future.isSuccess()) {
+                if (error == null) {
+                    error = CLIENT_CLOSED;
+                }
+                if (reportFailure) {
+                    future.channel().pipeline().fireExceptionCaught(future.cause());
+                }
             }
             responseEnded(System.nanoTime());
         }
@@ -234,7 +246,8 @@ final class AccessLogHandler extends ChannelDuplexHandler {
             log.offer(new AccessLogEntry(timeMillis, connection, version, method, uri, host, status, bytesIn, bytesOut,
                     address == null ? null : address.host(), address == null ? 0 : address.port(),
                     t == null ? null : t.groupName(), t == null ? -1 : connectNanos,
-                    responseHead < 0 ? -1 : responseHead - forwarded, end - start, error, requestId));
+                    responseHead < 0 ? -1 : responseHead - forwarded, end - start, error,
+                    requestId == null ? null : requestId.toString()));
         }
     }
 }

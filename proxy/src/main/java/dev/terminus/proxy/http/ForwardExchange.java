@@ -2,8 +2,6 @@ package dev.terminus.proxy.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -24,14 +22,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Relays one request to a backend over HTTP/1.1 and its response back, streaming both bodies:
@@ -59,7 +55,6 @@ final class ForwardExchange implements Upstream.Listener {
     private final HttpLimits limits;
     private final boolean headRequest;
     private final boolean http10;
-    private final ChannelFutureListener writeListener = this::upstreamWritten;
 
     private UpstreamTarget target;
     private long startNanos;
@@ -82,7 +77,8 @@ final class ForwardExchange implements Upstream.Listener {
     private Upstream upstream;
     /** Request objects that arrived while the backend connection was still opening. */
     private List<HttpObject> pending;
-    private ScheduledFuture<?> responseTimer;
+    /** This exchange armed its owner's response timer (and has not cancelled it). */
+    private boolean timerArmed;
     private boolean requestSent;
     private boolean responseStarted;
     private boolean swallowInterimEnd;
@@ -113,7 +109,7 @@ final class ForwardExchange implements Upstream.Listener {
         head = upstreamHead;
         // ForwardingHeaders keeps Upgrade on the backend's request only for a WebSocket handshake.
         upgradeRequested = upstreamHead.headers().contains(HttpHeaderNames.UPGRADE);
-        bodiless = !HttpUtil.isTransferEncodingChunked(upstreamHead)
+        bodiless = !ForwardingHeaders.isChunked(upstreamHead)
                 && HttpUtil.getContentLength(upstreamHead, 0L) == 0;
         replayable = IDEMPOTENT.contains(upstreamHead.method()) && bodiless;
         begin();
@@ -142,7 +138,7 @@ final class ForwardExchange implements Upstream.Listener {
 
     private void begin() {
         accounted = false;
-        startNanos = System.nanoTime();
+        startNanos = target.timesRequests() ? System.nanoTime() : 0;
         target.requestStarted();
         owner.accessLog().forwarding(target);
     }
@@ -308,12 +304,15 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         Channel ch = upstream.channel();
+        // The void promise: no promise and no listener per write. A failed write fires
+        // exceptionCaught on the backend connection instead, whose Upstream closes it and reports
+        // the failure to onUpstreamClosed, which retries or fails the request as a listener would.
         if (bodiless && msg instanceof HttpRequest && !(msg instanceof LastHttpContent)) {
             // The decoder hands over the empty last part of a bodiless request right behind its
             // head; flushing both together sends the request in one write (and one TLS record).
-            ch.write(msg).addListener(writeListener);
+            ch.write(msg, ch.voidPromise());
         } else {
-            ch.writeAndFlush(msg).addListener(writeListener);
+            ch.writeAndFlush(msg, ch.voidPromise());
         }
         if (done || upstream == null || upstream.channel() != ch) {
             return;
@@ -333,16 +332,8 @@ final class ForwardExchange implements Upstream.Listener {
 
     private void armResponseTimer() {
         // The backend has the whole request now; from here on, silence means it is stuck.
-        cancelTimer();
-        responseTimer = ctx.executor().schedule(this::responseTimedOut,
-                limits.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void upstreamWritten(ChannelFuture future) {
-        // A write that failed on a connection already given up (after a retry) no longer matters.
-        if (!future.isSuccess() && upstream != null && future.channel() == upstream.channel()) {
-            upstreamLost(future.cause());
-        }
+        owner.responseTimer().arm(limits.responseTimeoutMillis());
+        timerArmed = true;
     }
 
     /** Handles the loss of the backend connection: sends the request again if that is safe, else fails. */
@@ -353,8 +344,12 @@ final class ForwardExchange implements Upstream.Listener {
         fail(ProxyError.UPSTREAM_RESET, cause);
     }
 
-    private void responseTimedOut() {
-        fail(ProxyError.RESPONSE_TIMEOUT, null);
+    /** Called by the owner when its response timer fires. */
+    void responseTimedOut() {
+        if (timerArmed) {
+            timerArmed = false;
+            fail(ProxyError.RESPONSE_TIMEOUT, null);
+        }
     }
 
     @Override
@@ -402,17 +397,17 @@ final class ForwardExchange implements Upstream.Listener {
             if (!http10) {
                 ForwardingHeaders.stripHopByHop(response.headers());
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE));
+                        Unpooled.EMPTY_BUFFER, response.headers(), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
             }
             if (requestSent) {
                 armResponseTimer();
             }
             return response instanceof HttpContent;
         }
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        upstreamKeepAlive = ForwardingHeaders.isKeepAlive(response);
         status = code;
         ForwardingHeaders.toDownstream(response, ForwardingHeaders.bodyExpected(headRequest, response.status()));
-        if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
+        if (http10 && ForwardingHeaders.isChunked(response)) {
             // An HTTP/1.0 client cannot parse chunked framing: delimit the body by closing.
             response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             downstreamKeepAlive = false;
@@ -422,7 +417,7 @@ final class ForwardExchange implements Upstream.Listener {
         if (!(response instanceof HttpContent)) {
             // Flushed with the body parts that came in the same read (see onUpstreamReadComplete):
             // head and body of a small response leave in one write and one TLS record.
-            ctx.write(response);
+            ctx.write(response, ctx.voidPromise());
             responseUnflushed = true;
         }
         return true;
@@ -454,7 +449,7 @@ final class ForwardExchange implements Upstream.Listener {
             return;
         }
         if (!last) {
-            ctx.write(content);
+            ctx.write(content, ctx.voidPromise());
             responseUnflushed = true;
             if (!ctx.channel().isWritable()) {
                 // Unflushed bytes count too: flush now so that writability can come back. The
@@ -473,13 +468,12 @@ final class ForwardExchange implements Upstream.Listener {
         Upstream used = upstream;
         upstream = null;
         responseUnflushed = false;
-        ChannelFuture written = ctx.writeAndFlush(content);
         if (upstreamKeepAlive && requestSent && used.isActive()) {
             pool.release(used);
         } else {
             used.close();
         }
-        owner.responseComplete(downstreamKeepAlive, written);
+        owner.writeLast(downstreamKeepAlive, content);
     }
 
     @Override
@@ -543,7 +537,7 @@ final class ForwardExchange implements Upstream.Listener {
     private void account() {
         if (!accounted) {
             accounted = true;
-            target.requestFinished(status, System.nanoTime() - startNanos);
+            target.requestFinished(status, target.timesRequests() ? System.nanoTime() - startNanos : 0);
         }
     }
 
@@ -564,9 +558,9 @@ final class ForwardExchange implements Upstream.Listener {
     }
 
     private void cancelTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (timerArmed) {
+            timerArmed = false;
+            owner.responseTimer().cancel();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -15,7 +16,6 @@ import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 
 /**
  * Rewrites message heads as they cross the proxy: hop-by-hop fields stay on their hop, the
@@ -39,10 +39,12 @@ final class ForwardingHeaders {
      * older RFC 2616 13.5.1 list named and that proxies still strip (Proxy-Connection, Trailer).
      * Transfer-Encoding is removed too: each hop's codec frames the body itself (RFC 9112 6.1).
      */
-    private static final List<AsciiString> HOP_BY_HOP = List.of(
+    private static final AsciiString[] HOP_BY_HOP = {
             HttpHeaderNames.CONNECTION, KEEP_ALIVE, PROXY_CONNECTION,
             HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
-            HttpHeaderNames.UPGRADE);
+            HttpHeaderNames.UPGRADE};
+    private static final AsciiString CHUNKED = HttpHeaderValues.CHUNKED;
+    private static final AsciiString COMMA_SPACE = AsciiString.cached(", ");
 
     private ForwardingHeaders() {
     }
@@ -52,9 +54,14 @@ final class ForwardingHeaders {
      * and shares the downstream head's header object; the downstream head must not be used again.
      */
     static HttpRequest toUpstream(HttpRequest request, ConnectionInfo info, boolean http2) {
+        return toUpstream(request, ForwardedValues.of(info), http2);
+    }
+
+    /** Same as {@link #toUpstream(HttpRequest, ConnectionInfo, boolean)}, with the connection's values formatted once. */
+    static HttpRequest toUpstream(HttpRequest request, ForwardedValues forwarded, boolean http2) {
         HttpHeaders headers = request.headers();
         // A body of unknown length must stay chunked on the next hop; read this before stripping.
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        boolean chunked = isChunked(request);
         boolean webSocket = !http2 && isWebSocketUpgrade(request);
         stripHopByHop(headers);
         if (webSocket) {
@@ -73,16 +80,21 @@ final class ForwardingHeaders {
         if (chunked) {
             // RFC 9112 6.3: with Transfer-Encoding present, Content-Length must not be sent.
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, CHUNKED);
         }
-        String client = clientAddress(info.client());
+        AsciiString client = forwarded.client();
         String prior = headers.get(X_FORWARDED_FOR);
-        headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? client : prior + ", " + client);
+        headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? client : prior + COMMA_SPACE + client);
         // The proxy is the only party that knows these; a client's own values are overwritten,
         // as ALB does, so a backend can trust them.
-        headers.set(X_FORWARDED_PROTO, info.scheme());
-        headers.set(X_FORWARDED_PORT, info.localPort());
-        // RFC 9110 6.2: the proxy speaks its own version on the next hop.
+        headers.set(X_FORWARDED_PROTO, forwarded.proto());
+        headers.set(X_FORWARDED_PORT, forwarded.port());
+        // RFC 9110 6.2: the proxy speaks its own version on the next hop. A decoded HTTP/1.1 head
+        // (the codec's own class: a head only, never a FullHttpRequest carrying content) already
+        // says it, and nothing reads it after this: it is sent as it is rather than copied.
+        if (request.getClass() == DefaultHttpRequest.class && HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
+            return request;
+        }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
     }
 
@@ -94,6 +106,7 @@ final class ForwardingHeaders {
         HttpHeaders h = request.headers();
         return HttpMethod.GET.equals(request.method())
                 && HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && h.contains(HttpHeaderNames.UPGRADE)
                 && h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && !HttpUtil.isTransferEncodingChunked(request)
@@ -114,8 +127,24 @@ final class ForwardingHeaders {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (bodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             // Covers both a chunked backend response and one delimited by the backend closing.
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, CHUNKED);
         }
+    }
+
+    /**
+     * Same as {@link HttpUtil#isTransferEncodingChunked}, without its value iterator (an allocation)
+     * for the common message that has no Transfer-Encoding at all.
+     */
+    static boolean isChunked(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                && HttpUtil.isTransferEncodingChunked(message);
+    }
+
+    /** Same as {@link HttpUtil#isKeepAlive}, without its value iterator when there is no Connection field. */
+    static boolean isKeepAlive(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.CONNECTION)
+                ? HttpUtil.isKeepAlive(message)
+                : message.protocolVersion().isKeepAliveDefault();
     }
 
     /** Tells whether a response to a request with this method and status can carry a body. */
@@ -126,15 +155,23 @@ final class ForwardingHeaders {
 
     /** Removes hop-by-hop fields, including every field the Connection header names. */
     static void stripHopByHop(HttpHeaders headers) {
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String name = token.trim();
-                // A client must not be able to strip the fields that frame and address the
-                // message: losing Content-Length would let a body run into the next request on
-                // the reused backend connection (request smuggling).
-                if (!name.isEmpty() && !HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
-                        && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)) {
-                    headers.remove(name);
+        // Most messages have no Connection field, or one that only says keep-alive or close:
+        // look before listing (getAll allocates) and before splitting.
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                if (HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(connection)) {
+                    // Names the Keep-Alive field, which the loop below removes anyway.
+                    continue;
+                }
+                for (String token : connection.split(",")) {
+                    String name = token.trim();
+                    // A client must not be able to strip the fields that frame and address the
+                    // message: losing Content-Length would let a body run into the next request on
+                    // the reused backend connection (request smuggling).
+                    if (!name.isEmpty() && !HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
+                            && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)) {
+                        headers.remove(name);
+                    }
                 }
             }
         }

@@ -8,8 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -17,11 +15,9 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
 
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /** Installs the downstream HTTP handlers on a connection once its protocol is known, and drains them. */
 public final class HttpPipelines {
@@ -98,6 +94,8 @@ public final class HttpPipelines {
         channel.closeFuture().addListener(f -> pool.close());
         pipeline.addLast("idle", new IdleCloser(limits.idleTimeoutMillis()));
         AccessLogEntry.Connection logged = AccessLogHandler.describe(info);
+        ForwardedValues forwarded = ForwardedValues.of(info);
+        AsciiString idHeader = requestIds.headerName();
         if (h2) {
             Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(limits.maxHeaderSize());
             pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings)
@@ -113,7 +111,8 @@ public final class HttpPipelines {
                     AccessLogHandler access = new AccessLogHandler(accessLog, logged, true);
                     stream.pipeline().addLast("access-log", access);
                     stream.pipeline().addLast("request",
-                            new RequestHandler(info, routes, limits, pool, true, requestIds, shared, access));
+                            new RequestHandler(info, forwarded, routes, limits, pool, true, requestIds, idHeader,
+                                    shared, access));
                 }
             }));
         } else {
@@ -126,7 +125,8 @@ public final class HttpPipelines {
             AccessLogHandler access = new AccessLogHandler(accessLog, logged, false);
             pipeline.addLast("access-log", access);
             pipeline.addLast("request",
-                    new RequestHandler(info, routes, limits, pool, false, requestIds, shared, access));
+                    new RequestHandler(info, forwarded, routes, limits, pool, false, requestIds, idHeader, shared,
+                            access));
         }
     }
 
@@ -153,24 +153,5 @@ public final class HttpPipelines {
     /** Closes a connection at once, skipping the graceful HTTP/2 close. Callable from any thread. */
     public static void closeNow(Channel channel) {
         channel.eventLoop().execute(() -> channel.unsafe().close(channel.unsafe().voidPromise()));
-    }
-
-    /** Closes a connection that carried no bytes either way for the idle timeout (ALB-style). */
-    private static final class IdleCloser extends IdleStateHandler {
-        IdleCloser(int idleMillis) {
-            super(0, 0, idleMillis, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-            if (ctx.pipeline().get("h2") == null) {
-                ctx.close();
-                return;
-            }
-            // Tell an HTTP/2 client why (RFC 9113 6.8), then close from here, in front of the
-            // codec: its own close() would wait for streams, and a stalled one may never end.
-            ctx.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR))
-                    .addListener(f -> ctx.close());
-        }
     }
 }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final ConnectionInfo info;
+    /** The connection's X-Forwarded-* values, formatted once for all its requests. */
+    private final ForwardedValues forwarded;
+    /** {@link RequestIds#header()}, hashed once. */
+    private final AsciiString idHeader;
     private final Routes routes;
     private final HttpLimits limits;
     private final UpstreamPool pool;
@@ -46,12 +51,17 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** The HTTP/1.1 slowloris guard in front of the codec; null on an HTTP/2 stream. */
     private RequestHeaderTimer headerTimer;
     /** The current (or last) request's id; what an access log would print. */
-    private String requestId;
+    private CharSequence requestId;
     /** Request body bytes received so far, against {@link HttpLimits#maxBodySize()}. */
     private long bodyBytes;
     /** The proxy is shutting down: no keep-alive after the current response. */
     private boolean draining;
     private ForwardExchange exchange;
+    /** The last fixed-response action served here, and its answer prepared once. */
+    private RouteAction.FixedResponse fixedAction;
+    private Responses.Prebuilt fixedAnswer;
+    /** The current exchange's response timeout; one per connection (stream), re-armed per request. */
+    private DeadlineTimer responseTimer;
     /** Between a request head and its last content. */
     private boolean inRequest;
     /** Between a request head and the last content of its response. */
@@ -68,9 +78,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Whether the client may still send bytes of the current request: a body, or undecodable input. */
     private boolean bodyExpected;
 
-    RequestHandler(ConnectionInfo info, Routes routes, HttpLimits limits, UpstreamPool pool, boolean http2,
-                   RequestIds requestIds, HttpState shared, AccessLogHandler accessLog) {
+    RequestHandler(ConnectionInfo info, ForwardedValues forwarded, Routes routes, HttpLimits limits,
+                   UpstreamPool pool, boolean http2, RequestIds requestIds, AsciiString idHeader, HttpState shared,
+                   AccessLogHandler accessLog) {
         this.info = info;
+        this.forwarded = forwarded;
+        this.idHeader = idHeader;
         this.accessLog = accessLog;
         this.routes = routes;
         this.limits = limits;
@@ -83,12 +96,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.responseTimer = new DeadlineTimer(ctx.executor(), this::responseTimedOut);
         this.headerTimer = ctx.pipeline().get(RequestHeaderTimer.class);
     }
 
     /** Returns the id of the request being served, or of the last one; null before the first. */
     String currentRequestId() {
-        return requestId;
+        return requestId == null ? null : requestId.toString();
     }
 
     @Override
@@ -152,8 +166,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         headRequest = HttpMethod.HEAD.equals(request.method());
         http10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
-        requestId = requestIds.resolve(request.headers());
-        request.headers().set(requestIds.header(), requestId);
+        requestId = requestIds.resolve(request.headers(), idHeader);
+        request.headers().set(idHeader, requestId);
         accessLog.requestId(requestId);
         bodyExpected = declaresBody(request);
         if (request.decoderResult().isFailure()) {
@@ -166,7 +180,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             sendError(ProxyError.ofBadRequest(request.decoderResult().cause()));
             return;
         }
-        keepAlive = http2 || HttpUtil.isKeepAlive(request);
+        keepAlive = http2 || ForwardingHeaders.isKeepAlive(request);
         expectContinue = HttpUtil.is100ContinueExpected(request);
         if (HttpMethod.CONNECT.equals(request.method())) {
             // A tunnel (RFC 9110 9.3.6) would turn the backend connection into raw bytes; an
@@ -191,10 +205,15 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (action instanceof RouteAction.FixedResponse fixed) {
-            respond(Responses.fixed(ctx.alloc(), fixed, headRequest));
+            if (fixed != fixedAction) {
+                // Routes hand out the same action object for every request they match.
+                fixedAction = fixed;
+                fixedAnswer = Responses.prebuild(fixed);
+            }
+            respond(fixedAnswer.response(ctx.alloc(), headRequest));
         } else if (action instanceof RouteAction.Forward forward) {
             exchange = new ForwardExchange(this, ctx, pool, forward, null, limits, request, keepAlive);
-            exchange.start(ForwardingHeaders.toUpstream(request, info, http2));
+            exchange.start(ForwardingHeaders.toUpstream(request, forwarded, http2));
         } else if (action instanceof RouteAction.Balanced balanced) {
             UpstreamTarget target = balanced.group().pick(null);
             if (target == null) {
@@ -202,7 +221,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             exchange = new ForwardExchange(this, ctx, pool, target, balanced.group(), limits, request, keepAlive);
-            exchange.start(ForwardingHeaders.toUpstream(request, info, http2));
+            exchange.start(ForwardingHeaders.toUpstream(request, forwarded, http2));
         } else if (action instanceof RouteAction.Redirect redirect) {
             FullHttpResponse response = Responses.redirect(redirect, request, info);
             if (response == null) {
@@ -212,6 +231,17 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             throw new IllegalStateException("unknown route action: " + action);
+        }
+    }
+
+    /** Returns the response timer that the current exchange arms and cancels. */
+    DeadlineTimer responseTimer() {
+        return responseTimer;
+    }
+
+    private void responseTimedOut() {
+        if (exchange != null) {
+            exchange.responseTimedOut();
         }
     }
 
@@ -268,12 +298,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private void respond(FullHttpResponse response) {
         prepareHead(response, keepAlive);
-        responseComplete(keepAlive, ctx.writeAndFlush(response));
+        writeLast(keepAlive, response);
     }
 
     /** Sets the connection fields of a response head for this hop (none on HTTP/2, RFC 9113 8.2.2). */
     void prepareHead(HttpResponse response, boolean keepAliveWanted) {
-        response.headers().set(requestIds.header(), requestId);
+        response.headers().set(idHeader, requestId);
         if (http2) {
             return;
         }
@@ -306,14 +336,30 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         return length != null && !"0".equals(length.trim());
     }
 
-    /** Records that the response's last part was written; closes or resumes reading as agreed. */
-    void responseComplete(boolean keepAliveWanted, ChannelFuture lastWrite) {
+    /**
+     * Writes and flushes the response's last part, then closes or resumes reading as agreed. A
+     * connection that stays open writes it with the void promise: nobody waits for that write
+     * (a failure reaches {@link #exceptionCaught}, which closes), so no promise is allocated and
+     * no listener runs per response.
+     */
+    void writeLast(boolean keepAliveWanted, Object last) {
+        // An HTTP/2 stream ends with its response, unless it was refused mid-body (then reset).
+        // A drain that began after the head left still closes: the response is complete.
+        boolean close = http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining && !shared.draining());
+        if (!close) {
+            ctx.writeAndFlush(last, ctx.voidPromise());
+            responseComplete(false, null);
+            return;
+        }
+        responseComplete(true, ctx.writeAndFlush(last));
+    }
+
+    /** Records that the response's last part was written; closes after {@code lastWrite} if {@code close}. */
+    private void responseComplete(boolean close, ChannelFuture lastWrite) {
         responding = false;
         exchange = null;
         upstreamBlocked = false;
-        // An HTTP/2 stream ends with its response, unless it was refused mid-body (then reset).
-        // A drain that began after the head left still closes: the response is complete.
-        if (http2 ? !keepAlive : !(keepAliveWanted && keepAlive && !draining && !shared.draining())) {
+        if (close) {
             closing = true;
             if (!http2 && inRequest && bodyExpected) {
                 // The client may still be sending the body: do not reset it before it reads this.
@@ -403,6 +449,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        responseTimer.stop();
         releaseHeld();
     }
 
@@ -419,6 +466,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             exchange.abort();
             exchange = null;
         }
+        responseTimer.stop();
         releaseHeld();
         ctx.fireChannelInactive();
     }

@@ -5,9 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Bounds the time an HTTP/1.1 client takes to send a request's header block, against slowloris
@@ -31,7 +28,7 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
     private final HttpState shared;
 
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
+    private DeadlineTimer timer;
     /** Between the end of a response (or the start) and the next complete request head. */
     private boolean waiting = true;
     /** Bytes of the awaited request arrived. */
@@ -50,6 +47,7 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timer = new DeadlineTimer(ctx.executor(), this::expired);
         if (ctx.channel().isActive()) {
             arm();
         }
@@ -105,20 +103,16 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
     }
 
     private void arm() {
-        if (timer == null && waiting) {
-            timer = ctx.executor().schedule(this::expired, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (!timer.armed() && waiting) {
+            timer.arm(timeoutMillis);
         }
     }
 
     private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
     }
 
     private void expired() {
-        timer = null;
         if (!waiting || !ctx.channel().isActive()) {
             return;
         }
@@ -140,12 +134,12 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        timer.stop();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+        timer.stop();
     }
 }

@@ -1,7 +1,9 @@
 package dev.terminus.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +28,7 @@ public record RequestIds(String header, boolean preserve) {
     private static final Set<String> RESERVED = Set.of("host", "content-length", "transfer-encoding", "connection",
             "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect", "x-forwarded-for",
             "x-forwarded-proto", "x-forwarded-port", "x-terminus-error");
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     public RequestIds {
         if (header == null || header.isEmpty() || header.length() > 64 || !isToken(header)) {
@@ -44,15 +46,23 @@ public record RequestIds(String header, boolean preserve) {
         return new RequestIds(DEFAULT_HEADER, false);
     }
 
-    /** Returns the id for a request with these headers: the client's if kept, else a new one. */
-    String resolve(HttpHeaders headers) {
+    /**
+     * Returns the id for a request with these headers: the client's if kept, else a new one (an
+     * {@link AsciiString}, which the HTTP encoders copy as bytes).
+     */
+    CharSequence resolve(HttpHeaders headers, AsciiString headerName) {
         if (preserve) {
-            String incoming = headers.get(header);
+            String incoming = headers.get(headerName);
             if (incoming != null && wellFormed(incoming)) {
                 return incoming;
             }
         }
-        return generate();
+        return generateAscii();
+    }
+
+    /** Returns {@link #header()} as the name the hot path looks up and sets (hashed once). */
+    AsciiString headerName() {
+        return new AsciiString(header);
     }
 
     /**
@@ -61,14 +71,19 @@ public record RequestIds(String header, boolean preserve) {
      * (which may block or contend) is not needed.
      */
     static String generate() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] out = new char[32];
-        hex(random.nextLong(), out, 0);
-        hex(random.nextLong(), out, 16);
-        return new String(out);
+        return generateAscii().toString();
     }
 
-    private static void hex(long bits, char[] out, int at) {
+    /** Same as {@link #generate()}, as one byte array wrapped without a copy. */
+    static AsciiString generateAscii() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        byte[] out = new byte[32];
+        hex(random.nextLong(), out, 0);
+        hex(random.nextLong(), out, 16);
+        return new AsciiString(out, false);
+    }
+
+    private static void hex(long bits, byte[] out, int at) {
         for (int i = 15; i >= 0; i--) {
             out[at + i] = HEX[(int) (bits & 0xf)];
             bits >>>= 4;

@@ -26,6 +26,12 @@ public sealed interface RouteAction
             return this;
         }
 
+        /** A plain forward keeps no statistics: its {@code requestFinished} ignores the time. */
+        @Override
+        public boolean timesRequests() {
+            return false;
+        }
+
         @Override
         public String toString() {
             return host + ":" + port;

@@ -47,8 +47,8 @@ final class Tunnel {
         downstream.remove(FlowControlHandler.class);
         downstream.replace(HttpServerCodec.class, "tunnel", toBackend);
         ChannelPipeline back = up.pipeline();
-        // Idleness is the client connection's to judge (its idle handler sees every byte relayed).
-        back.remove("idle");
+        // Idleness is the client connection's to judge (its idle handler sees every byte relayed);
+        // upstream.tunnel() above stopped the backend connection's own pool idle timer.
         back.replace("http", "tunnel", toClient);
         down.config().setAutoRead(up.isWritable());
         up.config().setAutoRead(down.isWritable());

@@ -4,15 +4,24 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Owns one HTTP/1.1 connection to a backend and hands its events to the exchange that uses it,
- * or, while it sits idle in a {@link UpstreamPool}, closes it on anything unexpected. Runs on
- * the downstream connection's event loop; no method may be called from another thread.
+ * or, while it sits idle in a {@link UpstreamPool}, closes it on anything unexpected and once it
+ * has been idle for the idle timeout. Runs on the downstream connection's event loop; no method
+ * may be called from another thread.
+ *
+ * <p>Idleness only matters while the connection waits in the pool (a busy one is bounded by the
+ * exchange's response timeout and the downstream idle timeout), so it is timed from the release
+ * to the pool, by one timer per connection that re-arms for what is left when it fires: nothing
+ * per request but one clock read at the release, where Netty's {@code IdleStateHandler} would
+ * add a listener to every write and read the clock at each completion.
  */
 final class Upstream extends ChannelInboundHandlerAdapter {
 
@@ -37,17 +46,24 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     private final UpstreamTarget target;
     /** The TLS settings this connection was opened with, or null for plain HTTP. */
     private final UpstreamTls tls;
+    private final long idleTimeoutNanos;
+    private final Runnable idleCheck = this::idleCheck;
+    private ChannelHandlerContext ctx;
     private Channel channel;
+    /** When the connection went back to the pool (event-loop ticker), or -1 while in use. */
+    private long idleSince = -1;
+    private ScheduledFuture<?> idleTimer;
     private Listener listener;
     private Throwable failure;
     private boolean opened;
     private boolean tunneled;
 
     /** Creates the handler of a connection being opened; no exchange listens until {@link #attach}. */
-    Upstream(UpstreamPool pool, UpstreamTarget target, UpstreamTls tls) {
+    Upstream(UpstreamPool pool, UpstreamTarget target, UpstreamTls tls, long idleTimeoutMillis) {
         this.pool = pool;
         this.target = target;
         this.tls = tls;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
     }
 
     UpstreamTarget target() {
@@ -70,6 +86,8 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     void tunnel() {
         listener = null;
         tunneled = true;
+        idleSince = -1;
+        cancelIdleTimer();
     }
 
     Channel channel() {
@@ -83,12 +101,42 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     /** Hands the connection to an exchange; it must have been idle. */
     void attach(Listener newListener) {
         listener = newListener;
+        idleSince = -1;
     }
 
-    /** Takes the connection back from its exchange, ready to wait in the pool. */
+    /** Takes the connection back from its exchange, ready to wait in the pool; its idle time starts. */
     void detach() {
         listener = null;
         channel.config().setAutoRead(true);
+        if (ctx != null && !tunneled) {
+            idleSince = ctx.executor().ticker().nanoTime();
+            if (idleTimer == null) {
+                idleTimer = ctx.executor().schedule(idleCheck, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** Closes the connection if it has waited in the pool for the idle timeout; else waits for what is left. */
+    private void idleCheck() {
+        idleTimer = null;
+        if (idleSince < 0 || listener != null || !channel.isOpen()) {
+            // In use: the next release starts the clock again.
+            return;
+        }
+        long left = idleTimeoutNanos - (ctx.executor().ticker().nanoTime() - idleSince);
+        if (left > 0) {
+            idleTimer = ctx.executor().schedule(idleCheck, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        log.debug("closing backend connection {}: idle in the pool", target);
+        ctx.close();
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
     }
 
     void close() {
@@ -100,6 +148,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         channel = ctx.channel();
     }
 
@@ -154,19 +203,6 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            // Only an idle pooled connection is closed here; a busy one is bounded by the
-            // exchange's response timeout and the downstream idle timeout.
-            if (listener == null) {
-                ctx.close();
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (failure == null) {
             failure = cause;
@@ -176,6 +212,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelIdleTimer();
         Listener current = listener;
         listener = null;
         if (opened) {

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -20,7 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the backend connections of one downstream connection: opens them on the downstream
@@ -59,6 +57,15 @@ final class UpstreamPool {
 
     /** Returns an idle, open connection to {@code target} attached to {@code listener}, or null. */
     Upstream acquire(UpstreamTarget target, Upstream.Listener listener) {
+        Upstream first = idle.peekFirst();
+        if (first != null && first.target().reusable() && first.tls() == first.target().tls()
+                && first.target().equals(target) && first.isActive()) {
+            // The common case (one backend per connection), without an iterator per request;
+            // the loop below would pick the same connection.
+            idle.pollFirst();
+            first.attach(listener);
+            return first;
+        }
         for (Iterator<Upstream> it = idle.iterator(); it.hasNext(); ) {
             Upstream upstream = it.next();
             if (!upstream.target().reusable() || upstream.tls() != upstream.target().tls()) {
@@ -86,7 +93,7 @@ final class UpstreamPool {
      */
     Future<Upstream> connect(UpstreamTarget target) {
         UpstreamTls tls = target.tls();
-        Upstream upstream = new Upstream(this, target, tls);
+        Upstream upstream = new Upstream(this, target, tls, limits.idleTimeoutMillis());
         HttpLimits l = limits;
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override
@@ -100,8 +107,6 @@ final class UpstreamPool {
                                 .setMaxInitialLineLength(l.maxInitialLineLength())
                                 .setMaxHeaderSize(l.maxHeaderSize()),
                         false, false));
-                ch.pipeline().addLast("idle",
-                        new IdleStateHandler(0, 0, l.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
                 ch.pipeline().addLast("upstream", upstream);
             }
         };

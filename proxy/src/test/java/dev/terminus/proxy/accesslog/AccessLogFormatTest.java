@@ -101,6 +101,27 @@ class AccessLogFormatTest {
     }
 
     @Test
+    void writesDurationsAsPlainMillisecondDecimalsAndReusesNothingStale() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (AccessLogFormat f = new AccessLogFormat(out)) {
+            f.write(new AccessLogEntry(1_700_000_000_999L, TLS, "HTTP/1.1", "GET", "/", "h", 200, 0, 0, "10.0.0.5",
+                    8080, null, 0, 999, 25_000_000_123L, null, null));
+            // Another connection, target and second: nothing of the line before may leak into this one.
+            f.write(new AccessLogEntry(1_700_000_001_000L, PLAIN, "HTTP/1.1", "GET", "/", "h", 200, 0, 0, "::1",
+                    8081, null, 1_000, 1_234_567_890L, Long.MAX_VALUE, null, null));
+            f.flush();
+        }
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+
+        assertThat(lines[0]).contains("\"time\":\"2023-11-14T22:13:20.999Z\"", "\"client\":\"192.0.2.7\"",
+                "\"target\":\"10.0.0.5:8080\"", "\"handshake_ms\":12.345,", "\"connect_ms\":0.000,",
+                "\"response_ms\":0.000,", "\"duration_ms\":25000.000,");
+        assertThat(lines[1]).contains("\"time\":\"2023-11-14T22:13:21.000Z\"", "\"client\":\"2001:db8:0:0:0:0:0:1\"",
+                "\"target\":\"[::1]:8081\"", "\"handshake_ms\":null,", "\"connect_ms\":0.001,",
+                "\"response_ms\":1234.567,", "\"duration_ms\":9223372036854.775,");
+    }
+
+    @Test
     void bracketsAnIpv6Target() throws Exception {
         AccessLogEntry e = new AccessLogEntry(0, PLAIN, "HTTP/1.1", "GET", "/", "h", 200, 0, 0, "::1", 8080, null,
                 0, 1000, 2000, null, null);

@@ -28,6 +28,27 @@ class FixedResponseTest {
     }
 
     @Test
+    void preparedAnswerIsWholeForEveryRequestOfAConnection() {
+        // One action object for every request, as a listener's routes hand it out: the answer is
+        // prepared once, and each response must still carry the whole body (UTF-8, counted in bytes).
+        RouteAction.FixedResponse shared = new RouteAction.FixedResponse(200, "text/plain; charset=utf-8", "caf\u00e9");
+        EmbeddedChannel ch = EmbeddedHttp.http1(request -> shared);
+        String body = new String("caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        for (String method : new String[] {"GET", "HEAD", "GET", "GET"}) {
+            send(ch, method + " / HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            String out = written(ch);
+            assertThat(out).as(method).startsWith("HTTP/1.1 200 OK\r\n")
+                    .containsIgnoringCase("content-type: text/plain; charset=utf-8\r\n")
+                    .containsIgnoringCase("content-length: 5\r\n")
+                    .endsWith(method.equals("HEAD") ? "\r\n\r\n" : "\r\n\r\n" + body);
+        }
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
     void headAnswersLengthWithoutBody() {
         EmbeddedChannel ch = EmbeddedHttp.http1(HELLO);
         send(ch, "HEAD / HTTP/1.1\r\nHost: a.test\r\n\r\n");
