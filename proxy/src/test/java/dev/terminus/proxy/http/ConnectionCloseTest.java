@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,17 +32,8 @@ class ConnectionCloseTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path config = dir.resolve("proxy.yaml");
-        Files.writeString(config, """
-                admin: { port: 0 }
-                listeners:
-                  - name: http
-                    port: 0
-                    protocol: HTTP
-                    default-action: { fixed-response: { body: "ok\\n" } }
-                """);
-        rig = new ProxyRig(config, 60_000);
-        port = rig.app.listeners().get("http").getPort();
+        rig = ProxyRig.plainFixedResponse(dir, null);
+        port = rig.port("http");
     }
 
     @AfterEach

@@ -15,7 +15,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -37,18 +36,8 @@ class RequestHeaderTimeoutTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path config = dir.resolve("proxy.yaml");
-        Files.writeString(config, """
-                admin: { port: 0 }
-                limits: { request-header-timeout: 300ms, idle-timeout: 10s }
-                listeners:
-                  - name: http
-                    port: 0
-                    protocol: HTTP
-                    default-action: { fixed-response: { body: "ok\\n" } }
-                """);
-        rig = new ProxyRig(config, 60_000);
-        port = rig.app.listeners().get("http").getPort();
+        rig = ProxyRig.plainFixedResponse(dir, "request-header-timeout: 300ms, idle-timeout: 10s");
+        port = rig.port("http");
     }
 
     @AfterEach

@@ -33,6 +33,27 @@ public final class ProxyRig implements AutoCloseable {
                 new ProxyApplication.Options(false, Clock.systemUTC(), watchQuietMillis));
     }
 
+    /**
+     * Starts a proxy with one plain-HTTP listener named {@code http} on port 0 that answers every
+     * request with a fixed 200 "ok\n", for tests that talk raw HTTP/1.1 over a socket.
+     *
+     * @param limits the body of a {@code limits} mapping in flow style, or {@code null} for none
+     */
+    public static ProxyRig plainFixedResponse(Path dir, String limits) throws Exception {
+        Path config = dir.resolve("proxy.yaml");
+        Files.writeString(config, "admin: { port: 0 }\n"
+                + (limits == null ? "" : "limits: { " + limits + " }\n")
+                + "listeners:\n"
+                + "  - name: http\n    port: 0\n    protocol: HTTP\n"
+                + "    default-action: { fixed-response: { body: \"ok\\n\" } }\n");
+        return new ProxyRig(config, 60_000);
+    }
+
+    /** Returns the bound port of the listener {@code name}. */
+    public int port(String name) {
+        return app.listeners().get(name).getPort();
+    }
+
     /** Writes a config file with one listener on port 0 and the admin port on port 0. */
     public static Path writeConfig(Path dir, String listenerBody, String limits) throws Exception {
         String yaml = "admin:\n  address: 127.0.0.1\n  port: 0\n"
