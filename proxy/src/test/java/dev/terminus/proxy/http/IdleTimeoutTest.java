@@ -93,13 +93,7 @@ class IdleTimeoutTest {
 
     @Test
     void pooledBackendConnectionClosesAfterWaitingTheIdleTimeout() {
-        client = client(request -> BACKEND);
-        send(client, GET);
-        EmbeddedChannel backend = backends.get(0);
-        backend.freezeTime();
-        written(backend);
-        send(backend, BACKEND_OK);
-        written(client);
+        EmbeddedChannel backend = oneExchangeOnAFrozenBackend();
 
         advance(backend, IDLE_MILLIS - 1);
         assertThat(backend.isOpen()).isTrue();
@@ -111,13 +105,7 @@ class IdleTimeoutTest {
 
     @Test
     void backendConnectionInUseIsNotClosedByTheIdleTimeout() {
-        client = client(request -> BACKEND);
-        send(client, GET);
-        EmbeddedChannel backend = backends.get(0);
-        backend.freezeTime();
-        written(backend);
-        send(backend, BACKEND_OK);
-        written(client);
+        EmbeddedChannel backend = oneExchangeOnAFrozenBackend();
 
         // Back from the pool at 500 ms, then a slow response: busy past the pool's idle deadline.
         advance(backend, 500);
@@ -134,5 +122,17 @@ class IdleTimeoutTest {
         assertThat(backend.isOpen()).isTrue();
         advance(backend, 1);
         assertThat(backend.isOpen()).isFalse();
+    }
+
+    /** Forwards one request and its response; returns the backend connection, its clock frozen. */
+    private EmbeddedChannel oneExchangeOnAFrozenBackend() {
+        client = client(request -> BACKEND);
+        send(client, GET);
+        EmbeddedChannel backend = backends.get(0);
+        backend.freezeTime();
+        written(backend);
+        send(backend, BACKEND_OK);
+        written(client);
+        return backend;
     }
 }
