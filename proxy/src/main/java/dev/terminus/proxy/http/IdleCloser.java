@@ -4,46 +4,37 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.Ticker;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a downstream connection that carried no bytes either way for the idle timeout
  * (ALB-style): idle time runs from the end of the last read or the last flush, and not during
  * a read. An HTTP/2 client is told why with GOAWAY first (RFC 9113 6.8).
  *
- * <p>One timer per connection, which checks a last-activity time when it fires and re-arms for
- * what is left, instead of Netty's {@code IdleStateHandler}, which adds a listener to every
- * write's promise (so every write needs one) and reads the clock at each completion. Activity
- * costs one clock read per read burst and per flush here, and writes keep the void promise.
- * Time comes from the event loop's {@link Ticker}, which tests can move. Confined to the
- * channel's event loop.
+ * <p>One {@link DeadlineTimer} per connection, re-armed at each read burst's end and each flush,
+ * instead of Netty's {@code IdleStateHandler}, which adds a listener to every write's promise (so
+ * every write needs one) and reads the clock at each completion. Activity costs one clock read
+ * per read burst and per flush here, and writes keep the void promise. Confined to the channel's
+ * event loop.
  */
-final class IdleCloser extends ChannelDuplexHandler implements Runnable {
+final class IdleCloser extends ChannelDuplexHandler {
 
-    private final long timeoutNanos;
+    private final long timeoutMillis;
     private ChannelHandlerContext ctx;
-    private Ticker ticker;
-    private ScheduledFuture<?> timer;
-    private long lastActivity;
+    private DeadlineTimer timer;
     /** Between a read and its read-complete: the connection is not idle while reading. */
     private boolean reading;
-    private boolean started;
     private boolean stopped;
 
     IdleCloser(long timeoutMillis) {
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: > 0)");
         }
-        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.ticker = ctx.executor().ticker();
         if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
             start();
         }
@@ -76,7 +67,12 @@ final class IdleCloser extends ChannelDuplexHandler implements Runnable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        reading = true;
+        if (!reading) {
+            reading = true;
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
         ctx.fireChannelRead(msg);
     }
 
@@ -84,44 +80,44 @@ final class IdleCloser extends ChannelDuplexHandler implements Runnable {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (reading) {
             reading = false;
-            lastActivity = ticker.nanoTime();
+            activity();
         }
         ctx.fireChannelReadComplete();
     }
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        lastActivity = ticker.nanoTime();
+        if (!reading) {
+            // During a read, the read's end starts the idle time.
+            activity();
+        }
         ctx.flush();
     }
 
+    private void activity() {
+        if (timer != null && !stopped) {
+            timer.arm(timeoutMillis);
+        }
+    }
+
     private void start() {
-        if (started || stopped) {
+        if (timer != null || stopped) {
             return;
         }
-        started = true;
-        lastActivity = ticker.nanoTime();
-        timer = ctx.executor().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+        timer = new DeadlineTimer(ctx.executor(), this::idle);
+        timer.arm(timeoutMillis);
     }
 
     private void stop() {
         stopped = true;
         if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+            timer.stop();
         }
     }
 
-    /** Checks the connection when the timer fires: closes it if idle, else waits for what is left. */
-    @Override
-    public void run() {
-        timer = null;
+    /** Runs when the connection carried nothing for the idle timeout: closes it. */
+    private void idle() {
         if (stopped || !ctx.channel().isOpen()) {
-            return;
-        }
-        long left = reading ? timeoutNanos : timeoutNanos - (ticker.nanoTime() - lastActivity);
-        if (left > 0) {
-            timer = ctx.executor().schedule(this, left, TimeUnit.NANOSECONDS);
             return;
         }
         stopped = true;

@@ -5,11 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Owns one HTTP/1.1 connection to a backend and hands its events to the exchange that uses it,
@@ -19,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Idleness only matters while the connection waits in the pool (a busy one is bounded by the
  * exchange's response timeout and the downstream idle timeout), so it is timed from the release
- * to the pool, by one timer per connection that re-arms for what is left when it fires: nothing
- * per request but one clock read at the release, where Netty's {@code IdleStateHandler} would
- * add a listener to every write and read the clock at each completion.
+ * to the pool, by one {@link DeadlineTimer} per connection: nothing per request but one clock
+ * read at the release, where Netty's {@code IdleStateHandler} would add a listener to every
+ * write and read the clock at each completion.
  */
 final class Upstream extends ChannelInboundHandlerAdapter {
 
@@ -46,13 +44,11 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     private final UpstreamTarget target;
     /** The TLS settings this connection was opened with, or null for plain HTTP. */
     private final UpstreamTls tls;
-    private final long idleTimeoutNanos;
-    private final Runnable idleCheck = this::idleCheck;
+    private final long idleTimeoutMillis;
     private ChannelHandlerContext ctx;
     private Channel channel;
-    /** When the connection went back to the pool (event-loop ticker), or -1 while in use. */
-    private long idleSince = -1;
-    private ScheduledFuture<?> idleTimer;
+    /** Armed while the connection waits in the pool; made when the handler is added. */
+    private DeadlineTimer idleTimer;
     private Listener listener;
     private Throwable failure;
     private boolean opened;
@@ -63,7 +59,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         this.pool = pool;
         this.target = target;
         this.tls = tls;
-        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+        this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
     UpstreamTarget target() {
@@ -86,8 +82,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     void tunnel() {
         listener = null;
         tunneled = true;
-        idleSince = -1;
-        cancelIdleTimer();
+        stopIdleTimer();
     }
 
     Channel channel() {
@@ -101,41 +96,31 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     /** Hands the connection to an exchange; it must have been idle. */
     void attach(Listener newListener) {
         listener = newListener;
-        idleSince = -1;
+        if (idleTimer != null) {
+            idleTimer.cancel();
+        }
     }
 
     /** Takes the connection back from its exchange, ready to wait in the pool; its idle time starts. */
     void detach() {
         listener = null;
         channel.config().setAutoRead(true);
-        if (ctx != null && !tunneled) {
-            idleSince = ctx.executor().ticker().nanoTime();
-            if (idleTimer == null) {
-                idleTimer = ctx.executor().schedule(idleCheck, idleTimeoutNanos, TimeUnit.NANOSECONDS);
-            }
+        if (idleTimer != null && !tunneled) {
+            idleTimer.arm(idleTimeoutMillis);
         }
     }
 
-    /** Closes the connection if it has waited in the pool for the idle timeout; else waits for what is left. */
-    private void idleCheck() {
-        idleTimer = null;
-        if (idleSince < 0 || listener != null || !channel.isOpen()) {
-            // In use: the next release starts the clock again.
-            return;
+    /** Runs when the connection has waited in the pool for the idle timeout. */
+    private void idleTimedOut() {
+        if (listener == null && channel.isOpen()) {
+            log.debug("closing backend connection {}: idle in the pool", target);
+            ctx.close();
         }
-        long left = idleTimeoutNanos - (ctx.executor().ticker().nanoTime() - idleSince);
-        if (left > 0) {
-            idleTimer = ctx.executor().schedule(idleCheck, left, TimeUnit.NANOSECONDS);
-            return;
-        }
-        log.debug("closing backend connection {}: idle in the pool", target);
-        ctx.close();
     }
 
-    private void cancelIdleTimer() {
+    private void stopIdleTimer() {
         if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
+            idleTimer.stop();
         }
     }
 
@@ -150,6 +135,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         channel = ctx.channel();
+        idleTimer = new DeadlineTimer(ctx.executor(), this::idleTimedOut);
     }
 
     /**
@@ -212,7 +198,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelIdleTimer();
+        stopIdleTimer();
         Listener current = listener;
         listener = null;
         if (opened) {
