@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -109,8 +108,7 @@ final class ForwardExchange implements Upstream.Listener {
         head = upstreamHead;
         // ForwardingHeaders keeps Upgrade on the backend's request only for a WebSocket handshake.
         upgradeRequested = upstreamHead.headers().contains(HttpHeaderNames.UPGRADE);
-        bodiless = !ForwardingHeaders.isChunked(upstreamHead)
-                && HttpUtil.getContentLength(upstreamHead, 0L) == 0;
+        bodiless = !ForwardingHeaders.declaresBody(upstreamHead);
         replayable = IDEMPOTENT.contains(upstreamHead.method()) && bodiless;
         begin();
         upstream = pool.acquire(target, this);

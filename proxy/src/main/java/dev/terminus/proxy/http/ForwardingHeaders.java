@@ -140,6 +140,22 @@ final class ForwardingHeaders {
                 && HttpUtil.isTransferEncodingChunked(message);
     }
 
+    /**
+     * Returns whether a message head declares a body: chunked, or a Content-Length other than 0.
+     * A Content-Length that is not a number (the codecs refuse one before this is asked) counts
+     * as a body: its framing cannot be trusted to be empty.
+     */
+    static boolean declaresBody(HttpMessage message) {
+        if (isChunked(message)) {
+            return true;
+        }
+        try {
+            return HttpUtil.getContentLength(message, 0L) != 0;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
     /** Same as {@link HttpUtil#isKeepAlive}, without its value iterator when there is no Connection field. */
     static boolean isKeepAlive(HttpMessage message) {
         return message.headers().contains(HttpHeaderNames.CONNECTION)

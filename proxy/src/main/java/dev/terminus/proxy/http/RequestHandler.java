@@ -169,7 +169,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         requestId = requestIds.resolve(request.headers(), idHeader);
         request.headers().set(idHeader, requestId);
         accessLog.requestId(requestId);
-        bodyExpected = declaresBody(request);
+        // Bytes may follow a declared body, or a head the codec could not decode (it drops the rest).
+        bodyExpected = request.decoderResult().isFailure() || ForwardingHeaders.declaresBody(request);
         if (request.decoderResult().isFailure()) {
             if (!ctx.channel().isActive()) {
                 // The client left mid-header (the decoder reports it at close): nobody to answer.
@@ -322,18 +323,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             // so explicitly (RFC 9112 9.3 and its Appendix C.2.2).
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-    }
-
-    /**
-     * Returns whether bytes may follow the request's head: a declared body (length or chunked),
-     * or a head the codec could not decode (it drops whatever follows).
-     */
-    private static boolean declaresBody(HttpRequest request) {
-        if (request.decoderResult().isFailure() || HttpUtil.isTransferEncodingChunked(request)) {
-            return true;
-        }
-        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        return length != null && !"0".equals(length.trim());
     }
 
     /**
