@@ -8,6 +8,7 @@ import dev.terminus.controlplane.store.WebhookDeliveryStore;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -200,6 +201,10 @@ final class DefaultWebhookDispatcher implements WebhookDispatcher {
             return "timed out after " + policy.requestTimeout();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                // The client's own bound on the response head and ours above are the same; whichever fires first, one error.
+                return "timed out after " + policy.requestTimeout();
+            }
             return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         } catch (InterruptedException e) {
             response.cancel(true);
