@@ -57,7 +57,10 @@ public final class ListenerTls {
      *         key material between the lookup and now; the caller retries with the new snapshot
      */
     SslHandler newHandler(ByteBufAllocator alloc, CertificateIndex.Selection selection, long handshakeTimeoutMillis) {
-        SslHandler handler = new SslHandler(newEngine(alloc, selection));
+        // The context's own handler holds a BoringSSL engine outside JDK compatibility mode: an unwrap
+        // takes every whole record it is given and a wrap may write several, instead of one per call.
+        SslHandler handler = openSsl ? context.newHandler(alloc) : new SslHandler(context.newEngine(alloc));
+        offer(handler.engine(), selection);
         handler.setHandshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis));
         return handler;
     }
@@ -75,6 +78,12 @@ public final class ListenerTls {
 
     private SSLEngine newEngine(ByteBufAllocator alloc, CertificateIndex.Selection selection) {
         SSLEngine engine = context.newEngine(alloc);
+        offer(engine, selection);
+        return engine;
+    }
+
+    /** Offers the selected credentials on a new engine; releases the engine if BoringSSL refuses one. */
+    private void offer(SSLEngine engine, CertificateIndex.Selection selection) {
         if (openSsl) {
             ReferenceCountedOpenSslEngine e = (ReferenceCountedOpenSslEngine) engine;
             boolean ok = false;
@@ -95,6 +104,5 @@ public final class ListenerTls {
                 }
             }
         }
-        return engine;
     }
 }
