@@ -1,18 +1,12 @@
 package dev.terminus.proxy.accesslog;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,55 +14,75 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Writes access-log entries as JSON lines (one object per line, UTF-8) through Jackson's
- * streaming generator, which escapes quotes, backslashes and control characters. Request strings
- * arrive one char per byte, as the HTTP codecs decode them; they are read back as UTF-8 (invalid
- * bytes become U+FFFD), so a UTF-8 path is logged as its text, not as mojibake. Owned by the
- * writer thread; not thread-safe.
+ * Writes access-log entries as JSON lines (one object per line, UTF-8) straight into a byte
+ * buffer: field names are encoded once, numbers and times are written as digits in place, and
+ * strings are escaped as JSON requires (quote, backslash and control characters; the rest of
+ * UTF-8 as is). Request strings arrive one char per byte, as the HTTP codecs decode them; their
+ * bytes are logged as UTF-8 text when they are UTF-8, and read with U+FFFD for each bad byte when
+ * they are not, so a UTF-8 path is logged as its text, not as mojibake. Owned by the writer
+ * thread; not thread-safe.
  */
 final class AccessLogFormat implements AutoCloseable {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
     private static final DateTimeFormatter SECONDS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = ascii("null");
+    /** U+FFFD in UTF-8, for an unpaired surrogate. */
+    private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
+    /** What each ASCII character becomes in a JSON string: 0 as itself, else the escape's second character or 'u'. */
+    private static final byte[] ESCAPE = new byte[128];
 
-    // Field names quoted and encoded once: Jackson copies their bytes instead of escaping each time.
-    private static final SerializedString F_TIME = new SerializedString("time");
-    private static final SerializedString F_LISTENER = new SerializedString("listener");
-    private static final SerializedString F_CLIENT = new SerializedString("client");
-    private static final SerializedString F_CLIENT_PORT = new SerializedString("client_port");
-    private static final SerializedString F_SNI = new SerializedString("sni");
-    private static final SerializedString F_HOST = new SerializedString("host");
-    private static final SerializedString F_METHOD = new SerializedString("method");
-    private static final SerializedString F_PATH = new SerializedString("path");
-    private static final SerializedString F_QUERY = new SerializedString("query");
-    private static final SerializedString F_HTTP_VERSION = new SerializedString("http_version");
-    private static final SerializedString F_STATUS = new SerializedString("status");
-    private static final SerializedString F_BYTES_IN = new SerializedString("bytes_in");
-    private static final SerializedString F_BYTES_OUT = new SerializedString("bytes_out");
-    private static final SerializedString F_TARGET = new SerializedString("target");
-    private static final SerializedString F_TARGET_GROUP = new SerializedString("target_group");
-    private static final SerializedString F_TLS_PROTOCOL = new SerializedString("tls_protocol");
-    private static final SerializedString F_TLS_CIPHER = new SerializedString("tls_cipher");
-    private static final SerializedString F_HANDSHAKE_MS = new SerializedString("handshake_ms");
-    private static final SerializedString F_CONNECT_MS = new SerializedString("connect_ms");
-    private static final SerializedString F_RESPONSE_MS = new SerializedString("response_ms");
-    private static final SerializedString F_DURATION_MS = new SerializedString("duration_ms");
-    private static final SerializedString F_ERROR = new SerializedString("error");
-    private static final SerializedString F_REQUEST_ID = new SerializedString("request_id");
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPE[c] = 'u';
+        }
+        ESCAPE['\b'] = 'b';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\f'] = 'f';
+        ESCAPE['\r'] = 'r';
+        ESCAPE['"'] = '"';
+        ESCAPE['\\'] = '\\';
+    }
 
-    private final JsonGenerator json;
+    // Each field's separator and quoted name, encoded once.
+    private static final byte[] F_TIME = ascii("{\"time\":");
+    private static final byte[] F_LISTENER = field("listener");
+    private static final byte[] F_CLIENT = field("client");
+    private static final byte[] F_CLIENT_PORT = field("client_port");
+    private static final byte[] F_SNI = field("sni");
+    private static final byte[] F_HOST = field("host");
+    private static final byte[] F_METHOD = field("method");
+    private static final byte[] F_PATH = field("path");
+    private static final byte[] F_QUERY = field("query");
+    private static final byte[] F_HTTP_VERSION = field("http_version");
+    private static final byte[] F_STATUS = field("status");
+    private static final byte[] F_BYTES_IN = field("bytes_in");
+    private static final byte[] F_BYTES_OUT = field("bytes_out");
+    private static final byte[] F_TARGET = field("target");
+    private static final byte[] F_TARGET_GROUP = field("target_group");
+    private static final byte[] F_TLS_PROTOCOL = field("tls_protocol");
+    private static final byte[] F_TLS_CIPHER = field("tls_cipher");
+    private static final byte[] F_HANDSHAKE_MS = field("handshake_ms");
+    private static final byte[] F_CONNECT_MS = field("connect_ms");
+    private static final byte[] F_RESPONSE_MS = field("response_ms");
+    private static final byte[] F_DURATION_MS = field("duration_ms");
+    private static final byte[] F_ERROR = field("error");
+    private static final byte[] F_REQUEST_ID = field("request_id");
+    private static final byte[] END_OF_LINE = ascii("}\n");
+
+    /** A line is written in one piece when the buffer has this much room; longer ones grow it. */
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private final OutputStream out;
+    private byte[] buf = new byte[BUFFER_SIZE];
+    private int pos;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private long cachedSecond = Long.MIN_VALUE;
-    private String cachedPrefix;
-    /** {@code time}'s text: the cached second's prefix, then milliseconds and 'Z' written in place. */
-    private final char[] timeText = new char[64];
-    private int timeLength;
-    /** Scratch for the decimal text of a duration; the longest long in milliseconds fits. */
-    private final char[] number = new char[32];
+    /** The cached second's {@code "uuuu-MM-ddTHH:mm:ss.} with its opening quote, in ASCII. */
+    private byte[] cachedPrefix;
     /** The last line's connection and its client address as text: consecutive lines often share one. */
     private AccessLogEntry.Connection lastConnection;
     private String lastClient;
@@ -78,19 +92,22 @@ final class AccessLogFormat implements AutoCloseable {
     private String lastTarget;
 
     /** Writes to {@code out}, which it neither closes nor owns. */
-    AccessLogFormat(OutputStream out) throws IOException {
-        json = FACTORY.createGenerator(out, JsonEncoding.UTF8);
-        // One object per line, not Jackson's default space between root values.
-        json.setRootValueSeparator(null);
+    AccessLogFormat(OutputStream out) {
+        this.out = out;
     }
 
-    /** Appends one line. */
+    /** Appends one line; it reaches the stream when the buffer fills or at {@link #flush}. */
     void write(AccessLogEntry e) throws IOException {
         AccessLogEntry.Connection c = e.connection();
-        json.writeStartObject();
-        json.writeFieldName(F_TIME);
-        formatTime(e.timeMillis());
-        json.writeString(timeText, 0, timeLength);
+        String uri = e.uri();
+        // Room for the fixed part and the worst case of every string (6 bytes per char: a control character escaped).
+        int strings = length(c.listener()) + length(c.sni()) + length(e.host()) + length(e.method()) + length(uri)
+                + length(e.httpVersion()) + length(e.targetHost()) + length(e.targetGroup()) + length(c.tlsProtocol())
+                + length(c.tlsCipher()) + length(e.error()) + length(e.requestId()) + 64;
+        reserve(1024 + 6 * strings);
+
+        raw(F_TIME);
+        writeTime(e.timeMillis());
         string(F_LISTENER, c.listener());
         InetSocketAddress client = c.client();
         if (c != lastConnection) {
@@ -98,26 +115,29 @@ final class AccessLogFormat implements AutoCloseable {
             lastClient = client == null ? null : ip(client);
         }
         string(F_CLIENT, lastClient);
-        json.writeFieldName(F_CLIENT_PORT);
+        raw(F_CLIENT_PORT);
         if (client == null) {
-            json.writeNull();
+            raw(NULL);
         } else {
-            json.writeNumber(client.getPort());
+            number(client.getPort());
         }
         string(F_SNI, c.sni());
-        string(F_HOST, text(e.host()));
-        string(F_METHOD, text(e.method()));
-        String uri = e.uri();
+        wire(F_HOST, e.host(), 0, length(e.host()));
+        wire(F_METHOD, e.method(), 0, length(e.method()));
         int q = uri == null ? -1 : uri.indexOf('?');
-        string(F_PATH, text(q < 0 ? uri : uri.substring(0, q)));
-        string(F_QUERY, q < 0 ? null : text(uri.substring(q + 1)));
+        wire(F_PATH, uri, 0, q < 0 ? length(uri) : q);
+        if (q < 0) {
+            string(F_QUERY, null);
+        } else {
+            wire(F_QUERY, uri, q + 1, uri.length());
+        }
         string(F_HTTP_VERSION, e.httpVersion());
-        json.writeFieldName(F_STATUS);
-        json.writeNumber(e.status());
-        json.writeFieldName(F_BYTES_IN);
-        json.writeNumber(e.bytesIn());
-        json.writeFieldName(F_BYTES_OUT);
-        json.writeNumber(e.bytesOut());
+        raw(F_STATUS);
+        number(e.status());
+        raw(F_BYTES_IN);
+        number(e.bytesIn());
+        raw(F_BYTES_OUT);
+        number(e.bytesOut());
         string(F_TARGET, target(e.targetHost(), e.targetPort()));
         string(F_TARGET_GROUP, e.targetGroup());
         string(F_TLS_PROTOCOL, c.tlsProtocol());
@@ -127,79 +147,208 @@ final class AccessLogFormat implements AutoCloseable {
         millis(F_RESPONSE_MS, e.responseNanos());
         millis(F_DURATION_MS, e.durationNanos());
         string(F_ERROR, e.error());
-        string(F_REQUEST_ID, text(e.requestId()));
-        json.writeEndObject();
-        json.writeRaw('\n');
+        wire(F_REQUEST_ID, e.requestId(), 0, length(e.requestId()));
+        raw(END_OF_LINE);
     }
 
-    /** Pushes what the generator buffers to the stream, and flushes the stream. */
+    /** Pushes the buffered lines to the stream, and flushes the stream. */
     void flush() throws IOException {
-        json.flush();
+        drain();
+        out.flush();
     }
 
+    /** Flushes; the stream stays open (it is not this formatter's). */
     @Override
     public void close() throws IOException {
-        json.close();
+        flush();
     }
 
     /** Formats epoch milliseconds as ISO-8601 UTC with milliseconds, e.g. {@code 2025-01-02T03:04:05.006Z}. */
-    String time(long millis) {
-        formatTime(millis);
-        return new String(timeText, 0, timeLength);
+    String time(long millis) throws IOException {
+        reserve(64);
+        int start = pos;
+        writeTime(millis);
+        String text = new String(buf, start + 1, pos - start - 2, StandardCharsets.US_ASCII);
+        pos = start;
+        return text;
     }
 
-    /** Puts {@link #time}'s text in {@link #timeText}; only a new second formats a date. */
-    private void formatTime(long millis) {
+    /** Writes {@code "<time>"}; only a new second formats a date. */
+    private void writeTime(long millis) {
         long second = Math.floorDiv(millis, 1000);
         if (second != cachedSecond) {
-            cachedPrefix = SECONDS.format(Instant.ofEpochSecond(second));
+            cachedPrefix = ascii("\"" + SECONDS.format(Instant.ofEpochSecond(second)));
             cachedSecond = second;
-            cachedPrefix.getChars(0, cachedPrefix.length(), timeText, 0);
         }
-        int at = cachedPrefix.length();
+        raw(cachedPrefix);
         int ms = (int) Math.floorMod(millis, 1000);
-        timeText[at] = (char) ('0' + ms / 100);
-        timeText[at + 1] = (char) ('0' + ms / 10 % 10);
-        timeText[at + 2] = (char) ('0' + ms % 10);
-        timeText[at + 3] = 'Z';
-        timeLength = at + 4;
+        byte[] b = buf;
+        int at = pos;
+        b[at] = (byte) ('0' + ms / 100);
+        b[at + 1] = (byte) ('0' + ms / 10 % 10);
+        b[at + 2] = (byte) ('0' + ms % 10);
+        b[at + 3] = 'Z';
+        b[at + 4] = '"';
+        pos = at + 5;
     }
 
-    private void string(SerializedString field, String value) throws IOException {
-        json.writeFieldName(field);
+    /** Writes a string the proxy made (names from the configuration, TLS names): null, or its UTF-8 text. */
+    private void string(byte[] field, String value) {
+        raw(field);
         if (value == null) {
-            json.writeNull();
+            raw(NULL);
+            return;
+        }
+        utf16(value, 0, value.length());
+    }
+
+    /**
+     * Writes chars {@code from} to {@code to} of a string as the codecs hand it over (one char per
+     * byte): null, or the text those bytes spell in UTF-8.
+     */
+    private void wire(byte[] field, String value, int from, int to) {
+        raw(field);
+        if (value == null) {
+            raw(NULL);
+            return;
+        }
+        int start = pos;
+        buf[pos++] = '"';
+        for (int i = from; i < to; i++) {
+            char ch = value.charAt(i);
+            if (ch >= 0x80) {
+                // Rare: non-ASCII bytes, or a string that did not come from a codec.
+                pos = start;
+                utf16(text(value.substring(from, to)), 0, -1);
+                return;
+            }
+            ascii(ch);
+        }
+        buf[pos++] = '"';
+    }
+
+    /** Writes a quoted, escaped string of chars {@code from} to {@code to} ({@code -1}: the end) in UTF-8. */
+    private void utf16(String s, int from, int to) {
+        int end = to < 0 ? s.length() : to;
+        byte[] b = buf;
+        b[pos++] = '"';
+        for (int i = from; i < end; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                ascii(ch);
+            } else if (ch < 0x800) {
+                b[pos++] = (byte) (0xC0 | ch >> 6);
+                b[pos++] = (byte) (0x80 | ch & 0x3F);
+            } else if (Character.isSurrogate(ch)) {
+                if (Character.isHighSurrogate(ch) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(ch, s.charAt(++i));
+                    b[pos++] = (byte) (0xF0 | cp >> 18);
+                    b[pos++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[pos++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[pos++] = (byte) (0x80 | cp & 0x3F);
+                } else {
+                    raw(REPLACEMENT); // JSON text in UTF-8 cannot carry an unpaired surrogate
+                }
+            } else {
+                b[pos++] = (byte) (0xE0 | ch >> 12);
+                b[pos++] = (byte) (0x80 | ch >> 6 & 0x3F);
+                b[pos++] = (byte) (0x80 | ch & 0x3F);
+            }
+        }
+        b[pos++] = '"';
+    }
+
+    /** Writes one ASCII char, escaped where JSON requires it. */
+    private void ascii(char ch) {
+        byte[] b = buf;
+        byte escape = ESCAPE[ch];
+        if (escape == 0) {
+            b[pos++] = (byte) ch;
+        } else if (escape != 'u') {
+            b[pos++] = '\\';
+            b[pos++] = escape;
         } else {
-            json.writeString(value);
+            b[pos++] = '\\';
+            b[pos++] = 'u';
+            b[pos++] = '0';
+            b[pos++] = '0';
+            b[pos++] = HEX[ch >> 4];
+            b[pos++] = HEX[ch & 0xF];
         }
     }
 
     /**
      * Writes nanoseconds as milliseconds with microsecond precision, or null when negative. Plain
-     * decimal text, written from a scratch buffer: Double.toString would switch to 1.0E7 notation
-     * for long requests, and building a String per duration cost four per line.
+     * decimal text: never the 1.0E7 notation Double.toString would switch to for long requests.
      */
-    private void millis(SerializedString field, long nanos) throws IOException {
-        json.writeFieldName(field);
+    private void millis(byte[] field, long nanos) {
+        raw(field);
         if (nanos < 0) {
-            json.writeNull();
+            raw(NULL);
             return;
         }
         long micros = nanos / 1000;
-        int end = number.length;
-        int at = end;
-        long frac = micros % 1000;
-        for (int i = 0; i < 3; i++) {
-            number[--at] = (char) ('0' + frac % 10);
-            frac /= 10;
+        number(micros / 1000);
+        int frac = (int) (micros % 1000);
+        byte[] b = buf;
+        b[pos] = '.';
+        b[pos + 1] = (byte) ('0' + frac / 100);
+        b[pos + 2] = (byte) ('0' + frac / 10 % 10);
+        b[pos + 3] = (byte) ('0' + frac % 10);
+        pos += 4;
+    }
+
+    /** Writes a whole number in decimal. */
+    private void number(long n) {
+        if (n < 0) {
+            if (n == Long.MIN_VALUE) {
+                raw(ascii(Long.toString(n)));
+                return;
+            }
+            buf[pos++] = '-';
+            n = -n;
         }
-        number[--at] = '.';
-        long whole = micros / 1000;
+        int digits = 1;
+        for (long t = n; t >= 10; t /= 10) {
+            digits++;
+        }
+        int at = pos + digits;
+        pos = at;
         do {
-            number[--at] = (char) ('0' + whole % 10);
-            whole /= 10;
-        } while (whole > 0);
-        json.writeNumber(number, at, end - at);
+            buf[--at] = (byte) ('0' + n % 10);
+            n /= 10;
+        } while (n > 0);
+    }
+
+    private void raw(byte[] bytes) {
+        System.arraycopy(bytes, 0, buf, pos, bytes.length);
+        pos += bytes.length;
+    }
+
+    /** Makes room for {@code n} more bytes: writes out what is buffered, and grows the buffer for a longer line. */
+    private void reserve(int n) throws IOException {
+        if (buf.length - pos >= n) {
+            return;
+        }
+        drain();
+        if (buf.length < n) {
+            buf = new byte[n];
+        }
+    }
+
+    private void drain() throws IOException {
+        if (pos > 0) {
+            int n = pos;
+            pos = 0;
+            out.write(buf, 0, n);
+        }
+        if (buf.length > BUFFER_SIZE) {
+            buf = new byte[BUFFER_SIZE]; // a huge line was written: give its room back
+        }
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     /** Returns {@code host:port} of a target ({@code [host]:port} for IPv6), or null; the last one is kept. */
@@ -234,8 +383,7 @@ final class AccessLogFormat implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             char ch = s.charAt(i);
             if (ch > 0xFF) {
-                // Not a byte string (already decoded somewhere): keep it, minus lone surrogates.
-                return wellFormed(s);
+                return s; // not a byte string (already decoded somewhere): written as its text
             }
             ascii &= ch < 0x80;
         }
@@ -255,21 +403,11 @@ final class AccessLogFormat implements AutoCloseable {
         }
     }
 
-    /** Replaces unpaired surrogates, which JSON text in UTF-8 cannot carry. */
-    private static String wellFormed(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            boolean lone = Character.isHighSurrogate(ch)
-                    ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
-                    : Character.isLowSurrogate(ch) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
-            if (lone && b == null) {
-                b = new StringBuilder(s.length()).append(s, 0, i);
-            }
-            if (b != null) {
-                b.append(lone ? '\uFFFD' : ch);
-            }
-        }
-        return b == null ? s : b.toString();
+    private static byte[] field(String name) {
+        return ascii(",\"" + name + "\":");
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -175,6 +175,34 @@ class AccessLogFormatTest {
     }
 
     @Test
+    void writesLinesLongerThanItsBufferAndManyLinesAcrossIt() throws Exception {
+        // 200 KiB of control characters: six bytes each once escaped, far beyond one buffer.
+        String huge = "/" + "\u0001".repeat(200 * 1024);
+        List<AccessLogEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            entries.add(entry(TLS, "h", i == 1_500 ? huge : "/item/" + i, "id-" + i));
+        }
+
+        List<JsonNode> lines = format(entries.toArray(AccessLogEntry[]::new));
+
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i).get("request_id").asText()).isEqualTo("id-" + i);
+            assertThat(lines.get(i).get("path").asText()).isEqualTo(i == 1_500 ? huge : "/item/" + i);
+        }
+    }
+
+    @Test
+    void writesUtf16StringsWithPairsAsUtf8AndLoneSurrogatesReplaced() throws Exception {
+        AccessLogEntry.Connection c = new AccessLogEntry.Connection("\u65e5\ud83d\ude00\ud800x", null, null, null, null, -1);
+
+        JsonNode n = format(entry(c, "h", "/", null)).get(0);
+
+        assertThat(n.get("listener").asText()).isEqualTo("\u65e5\ud83d\ude00\ufffdx");
+        assertThat(n.get("client").isNull()).isTrue();
+        assertThat(n.get("client_port").isNull()).isTrue();
+    }
+
+    @Test
     void timeKeepsMillisecondsAcrossSecondsAndBeforeTheEpoch() throws Exception {
         AccessLogFormat f = new AccessLogFormat(new ByteArrayOutputStream());
         assertThat(f.time(1_700_000_000_999L)).isEqualTo("2023-11-14T22:13:20.999Z");
