@@ -7,6 +7,8 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 import java.io.ByteArrayInputStream;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -115,6 +117,7 @@ public final class CertificateReader {
         }
         String algorithm = keyInfo.algorithm();
         X509Certificate[] chain = new X509Certificate[blocks.size()];
+        byte[][] der = null;
         PrivateKey key;
         if (javaObjects) {
             for (int i = 0; i < chain.length; i++) {
@@ -127,14 +130,16 @@ public final class CertificateReader {
         } else {
             // BoringSSL decodes these itself, and checks that an EC key's scalar gives the public
             // point (the certificate's, see DerMaterial.matchingPkcs8) when it builds the credential.
+            der = new byte[chain.length][];
             for (int i = 0; i < chain.length; i++) {
-                chain[i] = new LazyX509Certificate(blocks.get(i).der());
+                der[i] = blocks.get(i).der();
+                chain[i] = new LazyX509Certificate(der[i]);
             }
             key = new DerMaterial.EncodedPrivateKey(algorithm, pkcs8);
         }
         return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, leaf.dnsNames(), leaf.keyType(),
                 fingerprint(b.sha256, chainPem, chainLength, keyPem, keyLength), leaf.serial(), leaf.notBefore(),
-                leaf.notAfter());
+                leaf.notAfter(), der);
     }
 
     private static List<Pem.Block> blocks(byte[] pem, int length, String label, String what, byte[] scratch)
@@ -152,8 +157,14 @@ public final class CertificateReader {
      * stat: at 100,000 certificates every system call counts.
      */
     private static byte[] readFile(Path file, String what, Buffers b, byte[] scratch) throws CertificateException {
-        try (InputStream in = Files.newInputStream(file)) {
-            int n = in.readNBytes(scratch, 0, scratch.length);
+        // A FileInputStream costs three small objects; a channel stream costs a channel, a cleaner
+        // and a buffer wrapper per read. Reads of at most 8 KiB go through the JDK's stack buffer
+        // instead of a malloc each.
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            int n = 0;
+            for (int r; n < scratch.length && (r = in.read(scratch, n, Math.min(8192, scratch.length - n))) > 0; ) {
+                n += r;
+            }
             if (n < scratch.length) {
                 b.length = n;
                 return scratch;
@@ -167,10 +178,15 @@ public final class CertificateReader {
             System.arraycopy(rest, 0, all, n, rest.length);
             b.length = all.length;
             return all;
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new CertificateException(file + ": cannot read " + what + ": no such file");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new CertificateException(file + ": cannot read " + what + ": permission denied");
+        } catch (FileNotFoundException e) {
+            // The stream says only "(reason)" after the path: name the usual two as the channel did.
+            if (!Files.exists(file)) {
+                throw new CertificateException(file + ": cannot read " + what + ": no such file");
+            }
+            if (!Files.isReadable(file)) {
+                throw new CertificateException(file + ": cannot read " + what + ": permission denied");
+            }
+            throw new CertificateException(file + ": cannot read " + what + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new CertificateException(file + ": cannot read " + what + ": " + e.getMessage(), e);
         }

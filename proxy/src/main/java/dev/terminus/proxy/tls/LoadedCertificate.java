@@ -23,10 +23,19 @@ import java.util.List;
  * @param serial      the leaf's serial number
  * @param notBefore   start of the leaf's validity
  * @param notAfter    end of the leaf's validity
+ * @param chainDer    the chain's DER as read, leaf first, handed to BoringSSL without a copy; {@code null}
+ *                    when the chain came as JDK certificates
  */
 public record LoadedCertificate(String name, X509Certificate[] chain, PrivateKey key, String source, String keySource,
                                 List<String> names, String keyType, String fingerprint, BigInteger serial,
-                                Instant notBefore, Instant notAfter) {
+                                Instant notBefore, Instant notAfter, byte[][] chainDer) {
+
+    /** A certificate whose chain is JDK certificates only (no DER kept aside). */
+    public LoadedCertificate(String name, X509Certificate[] chain, PrivateKey key, String source, String keySource,
+                             List<String> names, String keyType, String fingerprint, BigInteger serial,
+                             Instant notBefore, Instant notAfter) {
+        this(name, chain, key, source, keySource, names, keyType, fingerprint, serial, notBefore, notAfter, null);
+    }
 
     public boolean isEcdsa() {
         return keyType.startsWith("EC_");

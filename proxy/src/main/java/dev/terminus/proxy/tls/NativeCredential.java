@@ -45,7 +45,8 @@ final class NativeCredential {
         int chainSize = 0;
         try {
             for (int i = 0; i < ders.length; i++) {
-                ders[i] = c.chain()[i].getEncoded();
+                // The DER as read when there is one: LazyX509Certificate.getEncoded copies it.
+                ders[i] = c.chainDer() != null ? c.chainDer()[i] : c.chain()[i].getEncoded();
                 chainSize += pemSize(CERTIFICATE, ders[i]);
             }
         } catch (CertificateEncodingException e) {
