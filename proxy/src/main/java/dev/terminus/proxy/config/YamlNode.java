@@ -85,7 +85,8 @@ final class YamlNode {
     List<YamlNode> list(String key) throws ConfigException {
         JsonNode v = node.get(key);
         List<YamlNode> out = new ArrayList<>();
-        if (v == null || v.isNull()) {
+        // A key written with no value ("targets:") reads as an empty string: an empty list, as null is.
+        if (v == null || v.isNull() || v.isTextual() && v.asText().isEmpty()) {
             return out;
         }
         if (!v.isArray()) {

@@ -55,6 +55,15 @@ class LoadBalancerConfigTest {
         assertThat(plain.listeners().get(0).certificates()).isEmpty();
     }
 
+    @Test
+    void ok_aGroupWithNoTargetsWrittenAsAnEmptyKeyOrAnEmptyList() throws Exception {
+        for (String targets : new String[] {"targets:", "targets: []", "targets: ~"}) {
+            ProxyConfig c = load("target-groups:\n  - name: empty\n    " + targets + "\n"
+                    + https("default-action: { forward: { target-group: empty } }"));
+            assertThat(c.targetGroup("empty").targets()).as(targets).isEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "fail/unknown target group|default-action: { forward: { target-group: wbe } }"
