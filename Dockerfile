@@ -57,6 +57,11 @@ USER 10001:10001
 WORKDIR /opt/terminus
 # 8443: the example HTTPS listener; 9901: the admin endpoint (/healthz, /readyz, /metrics).
 EXPOSE 8443 9901
-# JVM options: set JAVA_TOOL_OPTIONS (the JVM reads it itself), e.g. -e JAVA_TOOL_OPTIONS=-Xmx512m.
-ENTRYPOINT ["java", "-jar", "/opt/terminus/terminus-proxy.jar"]
+# The JVM defaults ./terminus gives the proxy (README, "Memory and JVM options"): the serial
+# collector, a heap committed up front with a small young generation, and no leak sampling; and
+# glibc limited to two malloc arenas. More options: JAVA_TOOL_OPTIONS (the JVM reads it itself),
+# e.g. -e JAVA_TOOL_OPTIONS=-Xmx512m; another collector needs --entrypoint, as the JVM refuses two.
+ENV MALLOC_ARENA_MAX=2
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms256m", "-XX:NewSize=10m", "-XX:MaxNewSize=32m", \
+            "-Dio.netty.leakDetection.level=disabled", "-jar", "/opt/terminus/terminus-proxy.jar"]
 CMD ["--config", "/etc/terminus/proxy.yaml"]
