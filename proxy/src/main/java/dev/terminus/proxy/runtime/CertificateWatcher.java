@@ -1,6 +1,7 @@
 package dev.terminus.proxy.runtime;
 
 import dev.terminus.proxy.config.ProxyConfig;
+import dev.terminus.proxy.config.TargetGroupConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,8 @@ public final class CertificateWatcher implements AutoCloseable {
     }
 
     /**
-     * Watches the directory of every file the configuration names. A certificate or key file
+     * Watches the directory of every file the configuration names: certificates, keys and target
+     * groups' trust bundles. A certificate or key file
      * ({@code .pem}, {@code .crt}, {@code .key}) counts wherever it changes in a watched directory,
      * so only files with other names are remembered one by one: 100,000 certificates cost one
      * directory each, not a set of 200,000 paths built on the start-up thread.
@@ -75,6 +77,11 @@ public final class CertificateWatcher implements AutoCloseable {
             for (ProxyConfig.Certificate c : l.certificates()) {
                 lastDir = watch(c.chain(), lastDir, dirs, files);
                 lastDir = watch(c.key(), lastDir, dirs, files);
+            }
+        }
+        for (TargetGroupConfig g : s.config().targetGroups()) {
+            if (g.tls() != null && g.tls().trustBundle() != null) {
+                watch(g.tls().trustBundle(), null, dirs, files);
             }
         }
         for (Path dir : dirs) {

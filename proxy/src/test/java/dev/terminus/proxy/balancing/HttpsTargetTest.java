@@ -124,6 +124,29 @@ class HttpsTargetTest {
     }
 
     @Test
+    void ok_theFileWatchReloadsAChangedTrustBundle() throws Exception {
+        TestPki other = otherCa();
+        Backend a = httpsBackend("a", other, "backend.test");
+        // In a directory of its own, which nothing else in the configuration names.
+        Path bundle = Files.createDirectories(dir.resolve("trust")).resolve("bundle.pem");
+        Files.copy(pki.caFile(), bundle);
+        ProxyRig rig = new ProxyRig(LbRig.write(dir, httpsGroup("trust-bundle: " + bundle + ", server-name: backend.test",
+                CHECK_OFF, a), LbRig.tlsListener("https", listenerCert,
+                "default-action: { forward: { target-group: g } }")), 100);
+        closing.add(rig);
+        assertThat(get(rig, 1).output()).endsWith("502 upstream-tls-failed\n");
+
+        long version = rig.app.runtime().snapshots().current().version();
+        Path next = bundle.resolveSibling("bundle.pem.new");
+        Files.copy(other.caFile(), next);
+        Files.move(next, bundle, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(rig.app.runtime().awaitVersionAbove(version, Duration.ofSeconds(20))).isGreaterThan(version);
+        assertThat(get(rig, 1).output()).isEqualTo("a\n200 \n");
+    }
+
+    @Test
     void fail_nameMismatchGets502TlsFailed() throws Exception {
         Backend a = httpsBackend("a", pki, "backend.test");
         ProxyRig rig = start(httpsGroup("trust-bundle: ca.pem, server-name: other.test", CHECK_OFF, a));
