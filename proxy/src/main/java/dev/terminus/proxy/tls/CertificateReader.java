@@ -102,10 +102,9 @@ public final class CertificateReader {
         }
         DerMaterial.Key keyInfo = DerMaterial.privateKey(blocks(keyPem, keyLength, keyLabel, "private key", b.base64),
                 keyLabel);
-        String mismatch = keyLabel + ": private key does not match the certificate in " + chainLabel;
         byte[] pkcs8 = DerMaterial.matchingPkcs8(keyInfo, leaf, !javaObjects);
         if (pkcs8 == null) {
-            throw new CertificateException(mismatch);
+            throw mismatch(keyLabel, chainLabel);
         }
         Instant now = clock.instant();
         if (now.isAfter(leaf.notAfter())) {
@@ -125,7 +124,7 @@ public final class CertificateReader {
             }
             key = javaKey(algorithm, pkcs8, keyLabel);
             if (!matches(key, chain[0].getPublicKey())) {
-                throw new CertificateException(mismatch);
+                throw mismatch(keyLabel, chainLabel);
             }
         } else {
             // BoringSSL decodes these itself, and checks that an EC key's scalar gives the public
@@ -140,6 +139,11 @@ public final class CertificateReader {
         return new LoadedCertificate(name, chain, key, chainLabel, keyLabel, leaf.dnsNames(), leaf.keyType(),
                 fingerprint(b.sha256, chainPem, chainLength, keyPem, keyLength), leaf.serial(), leaf.notBefore(),
                 leaf.notAfter(), der);
+    }
+
+    /** The error for a key that is not the certificate's; made only when it happens (100,000 reads make none). */
+    private static CertificateException mismatch(String keyLabel, String chainLabel) {
+        return new CertificateException(keyLabel + ": private key does not match the certificate in " + chainLabel);
     }
 
     private static List<Pem.Block> blocks(byte[] pem, int length, String label, String what, byte[] scratch)
