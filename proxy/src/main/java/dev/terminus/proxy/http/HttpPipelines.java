@@ -97,6 +97,7 @@ public final class HttpPipelines {
         ForwardedValues forwarded = ForwardedValues.of(info);
         AsciiString idHeader = requestIds.headerName();
         if (h2) {
+            pipeline.addLast("h2-header-timeout", new Http2HeaderTimer(limits.requestHeaderTimeoutMillis(), shared));
             Http2Settings settings = Http2Settings.defaultSettings().maxHeaderListSize(limits.maxHeaderSize());
             pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings)
                     // close() sends GOAWAY and waits for the streams in flight; a drain's own

@@ -17,6 +17,7 @@ public final class HttpState {
     private final Map<ProxyError, Counter> errors = new EnumMap<>(ProxyError.class);
     private final Counter headerTimeoutAnswered;
     private final Counter headerTimeoutClosed;
+    private final Counter headerTimeoutGoAway;
     private final UpstreamMetrics upstream;
     private volatile boolean draining;
 
@@ -28,13 +29,15 @@ public final class HttpState {
         }
         headerTimeoutAnswered = headerTimeouts(registry, "408");
         headerTimeoutClosed = headerTimeouts(registry, "closed");
+        headerTimeoutGoAway = headerTimeouts(registry, "goaway");
         upstream = UpstreamMetrics.of(registry);
     }
 
     private static Counter headerTimeouts(MeterRegistry registry, String outcome) {
         return Counter.builder("terminus.http.request.header.timeouts").tag("outcome", outcome)
                 .description("Connections whose client did not send a request header block within "
-                        + "request-header-timeout: answered 408 (part of a request came) or closed (nothing came)")
+                        + "request-header-timeout: answered 408 (HTTP/1.1, part of a request came), goaway (HTTP/2, "
+                        + "part of a frame or header block came) or closed (nothing came)")
                 .register(registry);
     }
 
@@ -64,7 +67,21 @@ public final class HttpState {
         return upstream;
     }
 
-    void headerTimeout(boolean answered) {
-        (answered ? headerTimeoutAnswered : headerTimeoutClosed).increment();
+    /** How a connection that ran out of request-header-timeout was ended. */
+    enum HeaderTimeout {
+        /** HTTP/1.1: part of a request came; it got 408. */
+        ANSWERED_408,
+        /** HTTP/2: part of a frame or header block came; it got GOAWAY (ENHANCE_YOUR_CALM). */
+        GOAWAY,
+        /** Nothing came; closed without a word. */
+        CLOSED
+    }
+
+    void headerTimeout(HeaderTimeout outcome) {
+        (switch (outcome) {
+            case ANSWERED_408 -> headerTimeoutAnswered;
+            case GOAWAY -> headerTimeoutGoAway;
+            case CLOSED -> headerTimeoutClosed;
+        }).increment();
     }
 }

@@ -117,7 +117,7 @@ final class RequestHeaderTimer extends ChannelInboundHandlerAdapter {
             return;
         }
         waiting = false;
-        shared.headerTimeout(partial);
+        shared.headerTimeout(partial ? HttpState.HeaderTimeout.ANSWERED_408 : HttpState.HeaderTimeout.CLOSED);
         if (!partial) {
             ctx.channel().close();
             return;
