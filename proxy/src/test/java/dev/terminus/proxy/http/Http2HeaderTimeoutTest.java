@@ -22,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -237,18 +236,8 @@ class Http2HeaderTimeoutTest {
     }
 
     private void assertCounted(String outcome, double expected) {
-        // The proxy counts on its event loop; the client may see the close a moment earlier.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        double seen = count(outcome);
-        while (seen != expected && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-            seen = count(outcome);
-        }
-        assertThat(seen).as("terminus.http.request.header.timeouts{outcome=%s}", outcome).isEqualTo(expected);
-    }
-
-    private double count(String outcome) {
-        return rig.count("terminus.http.request.header.timeouts", "outcome", outcome);
+        assertThat(rig.awaitCount(expected, "terminus.http.request.header.timeouts", "outcome", outcome))
+                .as("terminus.http.request.header.timeouts{outcome=%s}", outcome).isEqualTo(expected);
     }
 
     private static long millisSince(long start) {

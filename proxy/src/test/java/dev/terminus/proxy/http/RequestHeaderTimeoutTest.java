@@ -137,19 +137,9 @@ class RequestHeaderTimeoutTest {
         return got.toString(StandardCharsets.US_ASCII);
     }
 
-    private void assertCounted(String outcome, double expected) throws InterruptedException {
-        // The proxy counts on its event loop; the client may see the close a moment earlier.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        double seen = count(outcome);
-        while (seen != expected && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-            seen = count(outcome);
-        }
-        assertThat(seen).as("terminus.http.request.header.timeouts{outcome=%s}", outcome).isEqualTo(expected);
-    }
-
-    private double count(String outcome) {
-        return rig.count("terminus.http.request.header.timeouts", "outcome", outcome);
+    private void assertCounted(String outcome, double expected) {
+        assertThat(rig.awaitCount(expected, "terminus.http.request.header.timeouts", "outcome", outcome))
+                .as("terminus.http.request.header.timeouts{outcome=%s}", outcome).isEqualTo(expected);
     }
 
     private static long millisSince(long start) {

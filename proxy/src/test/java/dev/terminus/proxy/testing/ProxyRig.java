@@ -116,6 +116,20 @@ public final class ProxyRig implements AutoCloseable {
         return app.registry().find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
+    /**
+     * Returns the counters' sum once it equals {@code expected}, or what it is after 5 s: the proxy
+     * counts on its event loop, and a client may see the close a moment before the count.
+     */
+    public double awaitCount(double expected, String name, String... tags) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        double seen = count(name, tags);
+        while (seen != expected && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            seen = count(name, tags);
+        }
+        return seen;
+    }
+
     @Override
     public void close() {
         app.close();
