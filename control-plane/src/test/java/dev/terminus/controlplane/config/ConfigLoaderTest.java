@@ -38,6 +38,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ok_noWebhooksWrittenAsAnEmptyKeyOrAnEmptyList() throws Exception {
+        for (String webhooks : new String[] {"webhooks:", "webhooks: []", "webhooks: ~"}) {
+            assertThat(load("events:\n  " + webhooks + "\n").webhooks()).as(webhooks).isEmpty();
+        }
+    }
+
+    @Test
     void ok_exampleFileOfTheRepository() {
         Path example = Path.of("../config/control-plane.yaml");
         ControlPlaneConfig config = ConfigLoader.load(example, Map.of());
