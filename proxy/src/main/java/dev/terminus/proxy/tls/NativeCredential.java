@@ -41,16 +41,11 @@ final class NativeCredential {
     /** Builds the credential, or throws naming the file BoringSSL refused and why. */
     static OpenSslCredential build(LoadedCertificate c) throws CertificateException {
         Scratch s = SCRATCH.get();
-        byte[][] ders = new byte[c.chain().length][];
+        // The DER as read when there is one: LazyX509Certificate.getEncoded would copy it.
+        byte[][] ders = c.chainDer() != null ? c.chainDer() : encoded(c);
         int chainSize = 0;
-        try {
-            for (int i = 0; i < ders.length; i++) {
-                // The DER as read when there is one: LazyX509Certificate.getEncoded copies it.
-                ders[i] = c.chainDer() != null ? c.chainDer()[i] : c.chain()[i].getEncoded();
-                chainSize += pemSize(CERTIFICATE, ders[i]);
-            }
-        } catch (CertificateEncodingException e) {
-            throw new CertificateException(c.source() + ": " + e.getMessage(), e);
+        for (byte[] der : ders) {
+            chainSize += pemSize(CERTIFICATE, der);
         }
         byte[] pkcs8 = c.key().getEncoded();
         if (pkcs8 == null) {
@@ -85,6 +80,19 @@ final class NativeCredential {
             keyPem.release();
             chainPem.release();
         }
+    }
+
+    /** Encodes a chain that came as JDK certificates. */
+    private static byte[][] encoded(LoadedCertificate c) throws CertificateException {
+        byte[][] ders = new byte[c.chain().length][];
+        try {
+            for (int i = 0; i < ders.length; i++) {
+                ders[i] = c.chain()[i].getEncoded();
+            }
+        } catch (CertificateEncodingException e) {
+            throw new CertificateException(c.source() + ": " + e.getMessage(), e);
+        }
+        return ders;
     }
 
     private static int pemSize(byte[] type, byte[] der) {
